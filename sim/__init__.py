@@ -1,0 +1,67 @@
+"""escalation-sim: a game-theoretic escalation simulator of the US-China trade conflict.
+
+The public API is loaded lazily, so ``import sim`` is fast and changes nothing
+process-wide::
+
+    import sim
+    sc = sim.load_scenario("scenarios/us-china-baseline.toml")
+    res = sim.simulate(sc, matches=10_000, seed=1)
+    res.summary()
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sim._version import __version__
+
+if TYPE_CHECKING:
+    from sim.errors import ModelError, ScenarioError, SimError
+    from sim.model import Game, Instrument
+    from sim.result import Result
+    from sim.scenario import Scenario, load_scenario
+    from sim.simulate import simulate
+    from sim.strategies import Strategy, register
+
+__all__ = [
+    "Game",
+    "Instrument",
+    "ModelError",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "SimError",
+    "Strategy",
+    "__version__",
+    "load_scenario",
+    "register",
+    "simulate",
+]
+
+_LAZY = {
+    "Game": "sim.model",
+    "Instrument": "sim.model",
+    "ModelError": "sim.errors",
+    "ScenarioError": "sim.errors",
+    "SimError": "sim.errors",
+    "Result": "sim.result",
+    "Scenario": "sim.scenario",
+    "load_scenario": "sim.scenario",
+    "simulate": "sim.simulate",
+    "Strategy": "sim.strategies",
+    "register": "sim.strategies",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

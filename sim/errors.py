@@ -1,0 +1,44 @@
+"""Exceptions raised by the library. Only the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem: where (a dotted path such as ``players.CN.pain[2]``) and what."""
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class SimError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class ModelError(SimError, ValueError):
+    """A game definition is inconsistent (ladder lengths, negative pain, matrix shape...)."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+class ScenarioError(SimError, ValueError):
+    """A scenario (file or in-memory change) is invalid.
+
+    ``source`` names the file (or ``<scenario>`` for in-memory data); every problem carries
+    its location inside the scenario and what was expected.
+    """
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        lines = [f"{source}: {len(self.problems)} problem(s)"] if len(self.problems) > 1 else []
+        lines += [f"{source}: {p}" for p in self.problems]
+        super().__init__("\n".join(lines))

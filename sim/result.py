@@ -1,0 +1,213 @@
+"""The result of a simulation, as pandas tables: summary, rounds, matches, trajectories.
+
+Tables are computed from the reduced run on demand; pandas and scipy are imported only here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.engine.reduce import BOTH, NOBODY, RunData
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.scenario import Scenario
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """Many matches of one scenario, reduced.
+
+    Attributes
+    ----------
+    scenario : the scenario that was run (with any overrides applied)
+    seed : the seed of the run
+    data : the raw reduced arrays (:class:`sim.engine.RunData`)
+    info : how it ran (workers, block size, seconds)
+    """
+
+    scenario: Scenario
+    seed: int
+    data: RunData = field(repr=False)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def matches_count(self) -> int:
+        return self.data.n_matches
+
+    @property
+    def rounds_count(self) -> int:
+        return int(self.data.level_counts.shape[0])
+
+    # ------------------------------------------------------------------ dates
+    def dates(self) -> pd.DatetimeIndex | None:
+        """Calendar date of each round, or ``None`` when the scenario gives no start."""
+        import pandas as pd
+
+        meta = self.scenario.data.scenario
+        if meta.start is None:
+            return None
+        start = pd.Timestamp(meta.start)
+        r = self.rounds_count
+        if meta.period == "month":
+            return pd.DatetimeIndex([start + pd.DateOffset(months=t) for t in range(r)])
+        return pd.date_range(start, periods=r, freq="D" if meta.period == "day" else "7D")
+
+    # ------------------------------------------------------------------ tables
+    def rounds(self) -> pd.DataFrame:
+        """One row per round: mean payoffs, the share of matches at peace (every instrument
+        at baseline) and escalating, and per instrument the mean level and the 5%, 50% and
+        95% quantiles across matches (exact, from level counts); with ``values`` on the
+        ladder, also the mean value."""
+        import pandas as pd
+
+        d, game = self.data, self.scenario.game
+        m = self.matches_count
+        cols: dict[str, Any] = {"round": np.arange(self.rounds_count)}
+        dates = self.dates()
+        if dates is not None:
+            cols["date"] = dates
+        pay = d.pay_sum.sum(axis=2) / m
+        for p, name in enumerate(game.players):
+            cols[f"payoff_{name}"] = pay[:, p]
+        cols["peace_share"] = d.peace / m
+        for p, name in enumerate(game.players):
+            cols[f"escalating_{name}"] = d.escalating[:, p] / m
+        for j, inst in enumerate(game.instruments):
+            key = f"{game.players[inst.owner]}.{inst.name}"
+            counts = d.level_counts[:, j, : inst.n_levels]
+            levels = np.arange(inst.n_levels)
+            cols[f"{key}.mean"] = counts @ levels / m
+            for q in (0.05, 0.5, 0.95):
+                cols[f"{key}.q{round(q * 100):02d}"] = count_quantile(counts, q)
+            if inst.values is not None:
+                cols[f"{key}.value_mean"] = counts @ np.asarray(inst.values) / m
+        return pd.DataFrame(cols)
+
+    def matches(self) -> pd.DataFrame:
+        """One row per match: mean payoff per round and discounted payoff of each player,
+        the first escalation (round and who: a player, ``both`` or ``none``), the rungs each
+        player stepped up, the rounds at peace and the final level of each instrument."""
+        import pandas as pd
+
+        d, game = self.data, self.scenario.game
+        r = self.rounds_count
+        cols: dict[str, Any] = {"match": np.arange(self.matches_count)}
+        for p, name in enumerate(game.players):
+            cols[f"payoff_{name}"] = d.total[p] / r
+        for p, name in enumerate(game.players):
+            cols[f"discounted_{name}"] = d.discounted[p]
+        cols["first_escalation_round"] = pd.Series(d.first_round, dtype="Int64").mask(
+            d.first_round < 0)
+        labels = np.array([*game.players, "both", "none"], dtype=object)
+        cols["first_escalator"] = labels[np.where(d.first_who == NOBODY, 3, d.first_who)]
+        for p, name in enumerate(game.players):
+            cols[f"steps_{name}"] = d.steps[p]
+        cols["peace_rounds"] = d.peace_rounds
+        for j, inst in enumerate(game.instruments):
+            cols[f"final.{game.players[inst.owner]}.{inst.name}"] = d.final[j]
+        return pd.DataFrame(cols)
+
+    def trajectories(self) -> pd.DataFrame:
+        """Full paths of the sampled matches (the first ones), one row per match and round:
+        every instrument's level and both payoffs."""
+        import pandas as pd
+
+        d, game = self.data, self.scenario.game
+        r, _, s = d.traj_levels.shape
+        cols: dict[str, Any] = {
+            "match": np.repeat(np.arange(s), r),
+            "round": np.tile(np.arange(r), s),
+        }
+        dates = self.dates()
+        if dates is not None:
+            cols["date"] = np.tile(dates.to_numpy(), s)
+        for j, inst in enumerate(game.instruments):
+            cols[f"{game.players[inst.owner]}.{inst.name}"] = d.traj_levels[:, j, :].T.ravel()
+        for p, name in enumerate(game.players):
+            cols[f"payoff_{name}"] = d.traj_payoffs[:, p, :].T.ravel()
+        return pd.DataFrame(cols)
+
+    def summary(self) -> pd.DataFrame:
+        """Headline metrics with 95% confidence intervals, one row per metric."""
+        import pandas as pd
+
+        rows = [{"metric": k, **v} for k, v in self.metrics().items()]
+        return pd.DataFrame(rows, columns=["metric", "estimate", "ci_low", "ci_high",
+                                           "description"])
+
+    def metrics(self) -> dict[str, dict[str, Any]]:
+        """The summary as ``{name: {estimate, ci_low, ci_high, description}}``.
+
+        Means use Student-t intervals over matches; shares use Wilson score intervals
+        (``scipy.stats.binomtest``). Names are stable: sweeps refer to them.
+        """
+        d, game = self.data, self.scenario.game
+        r, m = self.rounds_count, self.matches_count
+        out: dict[str, dict[str, Any]] = {}
+        for p, name in enumerate(game.players):
+            out[f"payoff.{name}.mean"] = _mean(d.total[p] / r, f"{name}'s mean payoff per round")
+            out[f"payoff.{name}.discounted"] = _mean(
+                d.discounted[p], f"{name}'s discounted payoff over the match")
+        escalated = d.first_round >= 0
+        out["escalation.p_any"] = _share(int(escalated.sum()), m,
+                                         "share of matches with any escalation")
+        for code, who in [(0, game.players[0]), (1, game.players[1]), (BOTH, "both")]:
+            out[f"escalation.first.{who}"] = _share(
+                int(np.count_nonzero(d.first_who == code)), m,
+                f"share of matches where {who} escalated first" if code != BOTH else
+                "share of matches where both escalated first in the same round")
+        if escalated.any():
+            first = d.first_round[escalated]
+            out["escalation.first_round.median"] = _point(
+                float(np.median(first)), "median round of the first escalation (escalated "
+                "matches)")
+        for p, name in enumerate(game.players):
+            out[f"escalation.steps.{name}"] = _mean(
+                d.steps[p].astype(float), f"rungs {name} stepped up per match (chosen or noise)")
+        out["peace_share"] = _mean(d.peace_rounds / r, "share of rounds with every instrument "
+                                   "at baseline")
+        for j, inst in enumerate(game.instruments):
+            key = f"{game.players[inst.owner]}.{inst.name}"
+            out[f"level.{key}.final"] = _mean(d.final[j].astype(float),
+                                              f"mean level (rung) of {key} in the last round")
+        return out
+
+
+def count_quantile(counts: NDArray[np.int64], q: float) -> NDArray[np.int64]:
+    """Per row of ``counts`` (``(n_rows, n_levels)``), the smallest level whose cumulative
+    share reaches ``q`` (the lower empirical quantile of a discrete distribution)."""
+    cum = np.cumsum(counts, axis=1)
+    need = q * cum[:, -1:]
+    return np.argmax(cum >= need - 1e-9 * cum[:, -1:], axis=1)
+
+
+def _point(x: float, description: str) -> dict[str, Any]:
+    return {"estimate": x, "ci_low": math.nan, "ci_high": math.nan, "description": description}
+
+
+def _mean(x: NDArray[np.floating], description: str) -> dict[str, Any]:
+    from scipy import stats
+
+    n = x.size
+    mean = float(x.mean())
+    if n < 2:
+        return _point(mean, description)
+    se = float(x.std(ddof=1)) / math.sqrt(n)
+    half = float(stats.t.ppf(0.975, n - 1)) * se
+    return {"estimate": mean, "ci_low": mean - half, "ci_high": mean + half,
+            "description": description}
+
+
+def _share(k: int, n: int, description: str) -> dict[str, Any]:
+    from scipy import stats
+
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return {"estimate": k / n, "ci_low": float(ci.low), "ci_high": float(ci.high),
+            "description": description}

@@ -1,0 +1,85 @@
+"""Turn pydantic validation errors into located problems a user can act on."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sim.errors import Problem
+
+
+def format_location(loc: tuple[int | str, ...]) -> str:
+    """``('players', 'CN', 'pain', 2)`` -> ``players.CN.pain[2]``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def pydantic_problems(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
+    """One :class:`Problem` per pydantic error, with the file's own field names."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not _is_validator_tag(p))
+        where = format_location(loc)
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            allowed = _allowed_keys(root, loc[:-1])
+            hint = f"; expected one of: {', '.join(allowed)}" if allowed else ""
+            msg = f"unknown key {loc[-1]!r}{hint}"
+        elif kind == "missing":
+            msg = "required but missing"
+        else:
+            msg = f"{err['msg']}, got {_short(err.get('input'))}"
+        problems.append(Problem(where, msg))
+    return problems
+
+
+def _is_validator_tag(part: int | str) -> bool:
+    return isinstance(part, str) and part.startswith("function-")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _allowed_keys(root: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """Field names of the model found at ``loc`` under ``root`` (empty if not a model)."""
+    tp: Any = root
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(str(part))
+            if field is None:
+                return []
+            tp = field.annotation
+        elif typing.get_origin(tp) in (dict, list):
+            tp = typing.get_args(tp)[-1]
+        else:
+            return []
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip ``Annotated`` and ``X | None``."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp

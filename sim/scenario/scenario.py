@@ -1,0 +1,252 @@
+"""Load, validate, change and compile scenarios. The I/O boundary in.
+
+>>> import sim
+>>> sc = sim.load_scenario("scenarios/ipd.toml")
+>>> sc.name
+'ipd'
+>>> sc.replace({"noise.execution": 0.0}).data.noise.execution
+0.0
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.engine.rounds import Plan, Rules
+from sim.errors import ModelError, Problem, ScenarioError
+from sim.model import Game, Instrument, Interaction
+from sim.scenario.errors import pydantic_problems
+from sim.scenario.schema import ScenarioFile
+from sim.strategies.registry import StrategyError, StrategySpec, spec
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A validated scenario: the typed file contents and the compiled plan.
+
+    Build with :meth:`from_file` (or :func:`sim.load_scenario`) or :meth:`from_dict`;
+    change with :meth:`replace`, which validates again and returns a new scenario.
+    """
+
+    data: ScenarioFile
+    source: str = "<scenario>"
+    source_sha256: str | None = None
+    plan: Plan = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "plan", _compile(self.data, self.source))
+
+    # ---------------------------------------------------------------- construction
+    @classmethod
+    def from_file(cls, path: str | Path) -> Scenario:
+        """Read and validate a TOML scenario file.
+
+        Raises :class:`~sim.errors.ScenarioError` naming the file and, for every problem, the
+        field and what was expected (TOML syntax errors give their line and column).
+        """
+        p = Path(path)
+        try:
+            raw = p.read_bytes()
+        except OSError as exc:
+            raise ScenarioError(str(p), [Problem("", f"cannot read file: {exc.strerror}")]
+                                ) from None
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise ScenarioError(str(p), [Problem("", "not a UTF-8 text file")]) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ScenarioError(str(p), [Problem("", f"TOML syntax error: {exc}")]) from None
+        return cls.from_dict(data, source=str(p), sha256=hashlib.sha256(raw).hexdigest())
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "<scenario>",
+                  sha256: str | None = None) -> Scenario:
+        """Validate a scenario given as a dictionary (the parsed TOML)."""
+        import pydantic
+
+        try:
+            model = ScenarioFile.model_validate(dict(data))
+        except pydantic.ValidationError as exc:
+            raise ScenarioError(source, pydantic_problems(exc, ScenarioFile)) from None
+        return cls(model, source, sha256)
+
+    def replace(self, changes: Mapping[str, Any] | None = None, /, **sections: Any) -> Scenario:
+        """A new scenario with some values changed, validated like a file.
+
+        ``changes`` maps dotted paths (the same as ``escalate run --set``) to new values;
+        keyword arguments replace or merge whole sections.
+
+        >>> import sim
+        >>> sc = sim.load_scenario("scenarios/ipd.toml")
+        >>> sc2 = sc.replace({"players.US.strategy": "grim_trigger"}, simulation={"rounds": 50})
+        >>> sc2.data.players["US"].strategy.name, sc2.rounds
+        ('grim_trigger', 50)
+        """
+        data = self.to_dict()
+        for key, value in sections.items():
+            set_path(data, key, value, merge=True)
+        for path, value in (changes or {}).items():
+            set_path(data, path, value)
+        return Scenario.from_dict(data, source=f"{self.source} (changed)")
+
+    # ---------------------------------------------------------------- views
+    def to_dict(self) -> dict[str, Any]:
+        """The resolved scenario (every default filled in) as plain data."""
+        return self.data.model_dump(mode="python")
+
+    def to_json(self) -> str:
+        return json.dumps(self.data.model_dump(mode="json"), sort_keys=True, indent=1)
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the resolved scenario (canonical JSON), stable across comments and
+        formatting of the file; :attr:`source_sha256` is that of the file's bytes."""
+        canon = json.dumps(self.data.model_dump(mode="json"), sort_keys=True,
+                           separators=(",", ":"))
+        return hashlib.sha256(canon.encode()).hexdigest()
+
+    @property
+    def name(self) -> str:
+        return self.data.scenario.name
+
+    @property
+    def game(self) -> Game:
+        return self.plan.game
+
+    @property
+    def rounds(self) -> int:
+        return self.data.simulation.rounds
+
+    @property
+    def matches(self) -> int:
+        return self.data.simulation.matches
+
+    @property
+    def seed(self) -> int:
+        return self.data.simulation.seed
+
+    @property
+    def players(self) -> tuple[str, str]:
+        return self.plan.game.players
+
+    def __repr__(self) -> str:
+        return f"Scenario({self.name!r}, source={self.source!r})"
+
+
+def set_path(data: dict[str, Any], path: str, value: Any, *, merge: bool = False) -> None:
+    """Set ``data[a][b][c] = value`` for ``path = "a.b.c"``; tables along the way must exist
+    (a typo is an error, not a new key). With ``merge``, a dict value updates a table."""
+    parts = path.split(".")
+    node: Any = data
+    for i, part in enumerate(parts[:-1]):
+        if isinstance(node, dict) and part in node and node[part] is not None:
+            if not isinstance(node[part], dict):  # a strategy given as a bare name
+                if parts[i + 1 :] and isinstance(node[part], str) and part == "strategy":
+                    node[part] = {"name": node[part]}
+                else:
+                    raise ScenarioError("<change>", [Problem(path, f"{'.'.join(parts[:i + 1])} "
+                                                             "is a value, not a table")])
+            node = node[part]
+        else:
+            raise ScenarioError("<change>", [Problem(path, f"no table {'.'.join(parts[:i + 1])!r}"
+                                                     " in the scenario")])
+    last = parts[-1]
+    if merge and isinstance(value, dict) and isinstance(node.get(last), dict):
+        node[last] = {**node[last], **copy.deepcopy(value)}
+    else:
+        node[last] = copy.deepcopy(value)
+
+
+def _compile(data: ScenarioFile, source: str) -> Plan:
+    """Turn validated file data into a :class:`Plan` (game, strategies, rules)."""
+    problems: list[Problem] = []
+    names = list(data.players)
+    instruments: list[Instrument] = []
+    for owner, pname in enumerate(names):
+        for iname, ins in data.players[pname].instruments.items():
+            instruments.append(Instrument(
+                name=iname, owner=owner, labels=tuple(ins.labels),
+                values=None if ins.values is None else tuple(ins.values),
+                gain=_tuple(ins.gain), cost=_tuple(ins.cost), pain=_tuple(ins.pain),
+                unit=ins.unit, initial=ins.initial, answers=ins.answers))
+    game: Game | None = None
+    try:
+        if data.payoffs is not None:
+            game = Game.from_matrices(names, instruments, _matrices(data, names, problems))
+        else:
+            base = [data.players[p].base for p in names]
+            inter = _interactions(data, names, instruments, problems)
+            game = Game.from_instruments(names, instruments, base=base, interactions=inter)
+    except ModelError as exc:
+        problems += exc.problems
+    except ValueError as exc:  # ragged matrices
+        problems.append(Problem("payoffs", f"expected rectangular matrices of numbers ({exc})"))
+    specs: list[StrategySpec] = []
+    for pname in names:
+        table = data.players[pname].strategy
+        where = f"players.{pname}.strategy"
+        try:
+            specs.append(spec(table.name, **(table.model_extra or {})))
+        except StrategyError as exc:
+            problems += [Problem(f"{where}.{p.location}", p.message) for p in exc.problems]
+    if problems or game is None:
+        raise ScenarioError(source, problems)
+    sim_ = data.simulation
+
+    def per_player(kind: str) -> tuple[float, float]:
+        base = getattr(data.noise, kind)
+        vals = []
+        for p in names:
+            own = data.players[p].noise
+            v = getattr(own, kind) if own is not None else None
+            vals.append(base if v is None else v)
+        return (vals[0], vals[1])
+
+    rules = Rules(rounds=sim_.rounds, discount=sim_.discount, max_step=sim_.max_step,
+                  execution=per_player("execution"), perception=per_player("perception"))
+    return Plan(game, (specs[0], specs[1]), rules)
+
+
+def _tuple(x: list[float] | None) -> tuple[float, ...] | None:
+    return None if x is None else tuple(x)
+
+
+def _matrices(data: ScenarioFile, names: list[str], problems: list[Problem]) -> list[Any]:
+    assert data.payoffs is not None
+    missing = [p for p in names if p not in data.payoffs]
+    extra = [p for p in data.payoffs if p not in names]
+    for p in missing:
+        problems.append(Problem(f"payoffs.{p}", "missing: give one matrix per player"))
+    for p in extra:
+        problems.append(Problem(f"payoffs.{p}", f"not a player; expected one of {names}"))
+    if missing or extra:
+        raise ModelError([])
+    return [data.payoffs[p] for p in names]
+
+
+def _interactions(data: ScenarioFile, names: list[str], instruments: list[Instrument],
+                  problems: list[Problem]) -> list[Interaction]:
+    ordered = sorted(instruments, key=lambda i: i.owner)
+    index = {f"{names[i.owner]}.{i.name}": j for j, i in enumerate(ordered)}
+    out = []
+    for j, it in enumerate(data.interactions):
+        where = f"interactions[{j}]"
+        idx = []
+        for q, key in enumerate(it.instruments):
+            if key not in index:
+                problems.append(Problem(f"{where}.instruments[{q}]", f"unknown instrument "
+                                        f"{key!r}; expected one of {sorted(index)}"))
+            idx.append(index.get(key, 0))
+        bad = [p for p in it.payoff if p not in names]
+        for p in bad:
+            problems.append(Problem(f"{where}.payoff.{p}", f"not a player; expected {names}"))
+        pay = (it.payoff.get(names[0], 0.0), it.payoff.get(names[1], 0.0))
+        out.append(Interaction(idx[0], idx[1], it.levels[0], it.levels[1], pay))
+    return out

@@ -1,0 +1,153 @@
+"""``never_strike_first``: never open, always strike back, in proportion.
+
+The posture Trivium China described in April 2025 as "hit back, and wait": match, and
+carefully not exceed, the intensity of the other side's moves (``../shared/data/
+literature.md`` section 10). Retaliation is counted in the *pain* it inflicts on the target,
+not in rungs, because the two sides' instruments differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from annotated_types import Ge
+from numpy.typing import NDArray
+
+from sim._rng import BatchRandom
+from sim.strategies.base import Facts, LevelArray, Observation, Seat, Strategy
+from sim.strategies.registry import register
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class NeverStrikeFirstParams:
+    ratio: Annotated[float, Ge(0)] = field(default=1.0, metadata={
+        "doc": "pain inflicted per unit of pain received (1.0: matched, never exceeded)"})
+    lag: Annotated[int, Ge(0)] = field(default=0, metadata={
+        "doc": "extra rounds before striking back (0: the next round)"})
+    cap: Annotated[float, Ge(0)] | None = field(default=None, metadata={
+        "doc": "most pain per round it will ever inflict (payoff units); none by default"})
+    instrument_choice: Literal["mirror", "most_leverage", "spread"] = field(
+        default="mirror", metadata={
+            "doc": "mirror: answer on the paired instrument; most_leverage: use the highest "
+                   "pain-to-own-cost instrument first; spread: climb all instruments in turn"})
+    forgive: bool = field(default=True, metadata={
+        "doc": "de-escalate when the opponent does (else never step down)"})
+
+
+@register
+class NeverStrikeFirst(Strategy):
+    """Never escalates first; answers escalation with ``ratio`` times the pain received.
+
+    Each round it reads the pain the opponent's (perceived) levels inflict on it, as they
+    stood ``lag`` rounds before the last, and picks own levels whose pain on the opponent is
+    as close as possible to ``ratio`` times that without exceeding it (nor ``cap``):
+
+    * ``mirror``: each own instrument answers the pain of the opponent instruments paired
+      with it (``answers`` in the scenario, else by position);
+    * ``most_leverage``: climbs its instruments in order of leverage (pain to the target per
+      unit of own cost at the top level, e.g. rare earths), each to the top before the next;
+    * ``spread``: climbs one rung on each instrument in turn, in the same order.
+
+    With ``forgive`` it steps down as soon as the opponent does; without, it never steps
+    down. It never escalates while it has received no pain. On the two-level prisoner's
+    dilemma with ``ratio=1`` it is tit-for-tat.
+    """
+
+    name = "never_strike_first"
+    summary = "Never escalate first; strike back with ratio x the pain received."
+    Params = NeverStrikeFirstParams
+
+    def __init__(self, params: NeverStrikeFirstParams, seat: Seat, n: int) -> None:
+        super().__init__(params, seat, n)
+        game = seat.game
+        k_own = len(seat.own)
+        self.answer = np.array([i for i, _ in seat.pairs], dtype=np.int64)  # per opp position
+        self.memory = np.zeros((params.lag + 1, k_own, n))
+        self._path_key: bytes | None = None
+        self._path: tuple[LevelArray, FloatArray] | None = None
+        scale = float(np.max(game.pain)) if game.pain.size else 1.0
+        self.tol = 1e-9 * max(scale, 1.0)
+
+    @classmethod
+    def facts(cls, params: Any) -> Facts:
+        return Facts(nice=True, retaliatory=params.ratio > 0, forgiving=params.forgive,
+                     stochastic=False, memory_depth=params.lag + 1)
+
+    # -- pain bookkeeping -------------------------------------------------------------------
+    def _received(self, obs: Observation) -> FloatArray:
+        """Pain received last round, bucketed by answering own instrument: ``(k_own, n)``."""
+        game, seat = self.seat.game, self.seat
+        out = np.zeros((len(seat.own), self.n))
+        for jp, j in enumerate(seat.opp):
+            out[self.answer[jp]] += obs.exposure[j] * game.pain[j].take(obs.opp[jp])
+        return out
+
+    def _own_pain(self, exposure: FloatArray) -> FloatArray:
+        """Pain of each own level on the opponent, made non-decreasing: ``(k_own, L)``."""
+        own = self.seat.own
+        return np.maximum.accumulate(exposure[own, None] * self.seat.game.pain[own], axis=1)
+
+    def _climb_path(self, exposure: FloatArray) -> tuple[LevelArray, FloatArray]:
+        """Profiles visited when climbing (most_leverage or spread), with their total pain."""
+        key = exposure.tobytes()
+        if self._path is not None and self._path_key == key:
+            return self._path
+        game, seat = self.seat.game, self.seat
+        order = [seat.own.index(j) for j in game.leverage_order(seat.player, exposure)]
+        top = game.n_levels[seat.own] - 1
+        level = np.zeros(len(seat.own), dtype=np.int64)
+        steps = [level.copy()]
+        if self.params.instrument_choice == "most_leverage":
+            for i in order:
+                for _ in range(top[i]):
+                    level[i] += 1
+                    steps.append(level.copy())
+        else:  # spread
+            while np.any(level < top):
+                for i in order:
+                    if level[i] < top[i]:
+                        level[i] += 1
+                        steps.append(level.copy())
+        profiles = np.array(steps)
+        pain = self._own_pain(exposure)
+        total = pain[np.arange(len(seat.own)), profiles].sum(axis=1)
+        self._path_key, self._path = key, (profiles, np.maximum.accumulate(total))
+        return self._path
+
+    # -- decision ---------------------------------------------------------------------------
+    def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
+        p = self.params
+        self.memory = np.roll(self.memory, 1, axis=0)
+        self.memory[0] = self._received(obs)
+        want = p.ratio * self.memory[p.lag]  # (k_own, n); zero until lag rounds have passed
+        total = want.sum(axis=0)
+        if p.cap is not None:
+            over = total > p.cap
+            want[:, over] *= p.cap / total[over]
+            np.minimum(total, p.cap, out=total)
+        if p.instrument_choice == "mirror":
+            pain = self._own_pain(obs.exposure)
+            target = np.empty_like(obs.own)
+            for i in range(len(self.seat.own)):
+                top = int(self.seat.own_top[i, 0])
+                target[i] = _lowest_best(pain[i, : top + 1], want[i], self.tol)
+        else:
+            profiles, path_pain = self._climb_path(obs.exposure)
+            target = profiles[_lowest_best(path_pain, total, self.tol)].T.copy()
+        if not p.forgive:
+            np.maximum(target, obs.own, out=target)
+        return target
+
+
+def _lowest_best(pain: FloatArray, want: FloatArray, tol: float) -> NDArray[np.intp]:
+    """Index of the first step reaching the most pain that does not exceed ``want``.
+
+    ``pain`` is non-decreasing along the steps; taking the *first* step of a plateau means a
+    level that adds no pain is never chosen, so no pain received means baseline.
+    """
+    best = np.searchsorted(pain, want + tol, "right") - 1
+    return np.searchsorted(pain, pain[best] - tol, "left")

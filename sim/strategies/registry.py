@@ -1,0 +1,152 @@
+"""The strategy registry: names to classes, parameter validation, and specs.
+
+Scenario files name strategies by registry name with parameters; they never execute code.
+A user's own strategy class is added from Python with :func:`register`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+from sim.errors import Problem, SimError
+from sim.strategies.base import Facts, Seat, Strategy
+
+_REGISTRY: dict[str, type[Strategy]] = {}
+
+
+class StrategyError(SimError, ValueError):
+    """An unknown strategy name or bad parameters; carries located problems."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+def register(cls: type[Strategy]) -> type[Strategy]:
+    """Add a strategy class to the registry (usable as a class decorator).
+
+    The class needs ``name``, ``summary``, a frozen dataclass ``Params``, ``facts`` and
+    ``decide``. Registering a second class under a taken name is an error.
+    """
+    if not dataclasses.is_dataclass(cls.Params):
+        raise TypeError(f"{cls.__name__}.Params must be a dataclass")
+    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
+        raise ValueError(f"a strategy named {cls.name!r} is already registered")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def names() -> list[str]:
+    """Registered strategy names, sorted."""
+    _load_library()
+    return sorted(_REGISTRY)
+
+
+def get(name: str) -> type[Strategy]:
+    _load_library()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise StrategyError([Problem("name", f"unknown strategy {name!r}; expected one of: "
+                                     f"{', '.join(names())}")]) from None
+
+
+@dataclass(frozen=True)
+class StrategySpec:
+    """A registry name with validated parameters: enough to build the strategy anywhere
+    (including in a worker process)."""
+
+    name: str
+    params: Any
+
+    @property
+    def cls(self) -> type[Strategy]:
+        return get(self.name)
+
+    @property
+    def facts(self) -> Facts:
+        return self.cls.facts(self.params)
+
+    def build(self, seat: Seat, n: int) -> Strategy:
+        return self.cls(self.params, seat, n)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, **dataclasses.asdict(self.params)}
+
+
+def spec(name: str, /, **params: Any) -> StrategySpec:
+    """Validate ``params`` for strategy ``name`` and return its spec.
+
+    Unknown parameters and values of the wrong type or out of range raise
+    :class:`StrategyError` naming the parameter and what was expected.
+    """
+    cls = get(name)
+    fields = {f.name for f in dataclasses.fields(cls.Params)}
+    unknown = sorted(set(params) - fields)
+    if unknown:
+        raise StrategyError([Problem(k, f"unknown parameter of {name}; expected one of: "
+                                     f"{', '.join(sorted(fields)) or '(none)'}")
+                             for k in unknown])
+    import pydantic
+
+    hints = typing.get_type_hints(cls.Params, include_extras=True)
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, raw in params.items():
+        try:
+            values[key] = pydantic.TypeAdapter(hints[key]).validate_python(raw, strict=True)
+        except pydantic.ValidationError as exc:
+            problems += [Problem(key, _expected(e)) for e in exc.errors()[:1]]
+    if problems:
+        raise StrategyError(problems)
+    value = cls.Params(**values)
+    return StrategySpec(name, value)
+
+
+def _expected(err: Any) -> str:
+    got = err.get("input")
+    return f"{err['msg']} (got {got!r})"
+
+
+def describe(name: str) -> dict[str, Any]:
+    """Name, summary, parameters (type, default, doc) and facts at the defaults."""
+    cls = get(name)
+    hints = typing.get_type_hints(cls.Params, include_extras=True)
+    params = []
+    for f in dataclasses.fields(cls.Params):
+        params.append({
+            "name": f.name,
+            "type": _type_name(hints[f.name]),
+            "default": f.default if f.default is not dataclasses.MISSING else None,
+            "doc": f.metadata.get("doc", ""),
+        })
+    return {
+        "name": cls.name,
+        "summary": cls.summary,
+        "params": params,
+        "facts": cls.facts(cls.Params()).as_dict(),
+    }
+
+
+def _type_name(tp: Any) -> str:
+    if typing.get_origin(tp) is typing.Annotated:
+        base, *meta = typing.get_args(tp)
+        bounds = [_bound(m) for m in meta if type(m).__module__.startswith("annotated_types")]
+        return _type_name(base) + (f" {' '.join(bounds)}" if bounds else "")
+    if typing.get_origin(tp) is typing.Literal:
+        return " | ".join(repr(a) for a in typing.get_args(tp))
+    return getattr(tp, "__name__", str(tp)).replace("typing.", "")
+
+
+def _bound(m: Any) -> str:
+    ops = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+    return " ".join(f"{op}{getattr(m, k)}" for k, op in ops.items() if getattr(m, k, None) is not None)
+
+
+def _load_library() -> None:
+    # Importing the library modules registers the bundled strategies.
+    import sim.strategies.classic  # noqa: F401
+    import sim.strategies.never_strike_first  # noqa: F401
