@@ -7,6 +7,7 @@ A user's own strategy class is added from Python with :func:`register`.
 from __future__ import annotations
 
 import dataclasses
+import types
 import typing
 from dataclasses import dataclass
 from typing import Any
@@ -136,9 +137,11 @@ def _type_name(tp: Any) -> str:
         base, *meta = typing.get_args(tp)
         bounds = [_bound(m) for m in meta if type(m).__module__.startswith("annotated_types")]
         return _type_name(base) + (f" {' '.join(bounds)}" if bounds else "")
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return " | ".join(_type_name(a) for a in typing.get_args(tp))
     if typing.get_origin(tp) is typing.Literal:
         return " | ".join(repr(a) for a in typing.get_args(tp))
-    return getattr(tp, "__name__", str(tp)).replace("typing.", "")
+    return "None" if tp is type(None) else getattr(tp, "__name__", str(tp))
 
 
 def _bound(m: Any) -> str:

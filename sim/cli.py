@@ -1,0 +1,224 @@
+"""The ``escalate`` command line. It parses options, calls one library function, and exits.
+
+Exit codes: 0 success; 1 the run failed; 2 bad input (file, option or value). Errors name
+the file, the place in it and what was expected; tracebacks only with ``--debug``.
+Heavy imports (numpy, pandas, matplotlib) happen inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+app = typer.Typer(
+    name="escalate",
+    help="Game-theoretic escalation simulator of the US-China trade conflict.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
+T = TypeVar("T")
+
+
+class BadInput(Exception):
+    """An option or value the user must fix (exit code 2)."""
+
+
+def _err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+@contextmanager
+def _handled(debug: bool) -> Iterator[None]:
+    """Turn library errors into messages and exit codes."""
+    from sim.errors import SimError
+
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except (SimError, BadInput) as exc:
+        if debug:
+            raise
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        _err("interrupted")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if debug:
+            raise
+        _err(f"error: the run failed: {type(exc).__name__}: {exc}\n"
+             "(run again with --debug for the traceback)")
+        raise typer.Exit(1) from None
+
+
+def _parse_sets(items: list[str]) -> dict[str, Any]:
+    """``PATH=VALUE`` pairs; VALUE is read as a TOML value (0.5, true, [1, 2], "x"), and as a
+    bare string when it is not one (``--set players.US.strategy=tit_for_tat``)."""
+    import tomllib
+
+    changes: dict[str, Any] = {}
+    for item in items:
+        path, sep, raw = item.partition("=")
+        if not sep or not path.strip():
+            raise BadInput(f"--set {item!r}: expected PATH=VALUE, e.g. noise.execution=0.02")
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        changes[path.strip()] = value
+    return changes
+
+
+def _progress(label: str) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
+    """A rich progress bar on a terminal (stderr); nothing otherwise."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return None, lambda: None
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TimeRemainingColumn(), console=console, transient=True)
+    task = bar.add_task(label, total=None)
+    bar.start()
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return update, bar.stop
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Results folder [default: results/<scenario name>].")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Seed [default: the scenario's].")
+                    ] = None,
+    matches: Annotated[int | None, typer.Option(min=1, help="Number of matches.")] = None,
+    rounds: Annotated[int | None, typer.Option(min=1, help="Rounds per match.")] = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="Change a scenario value: PATH=VALUE (repeatable).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Processes [default: all cores]. Results do not depend on it.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing folder.")
+                     ] = False,
+    figures: Annotated[bool, typer.Option(help="Draw the figures.")] = True,
+    debug: DebugOpt = False,
+) -> None:
+    """Simulate many matches of SCENARIO and write tables, a summary and figures."""
+    with _handled(debug):
+        import datetime as dt
+
+        from sim.report.files import OutputExistsError, write_run
+        from sim.scenario import load_scenario
+        from sim.simulate import simulate
+
+        started = dt.datetime.now(dt.UTC)
+        sc = load_scenario(str(scenario))
+        if set_:
+            sc = sc.replace(_parse_sets(set_))
+        target = out if out is not None else Path("results") / sc.name
+        if target.exists() and not force:
+            raise OutputExistsError(f"{target} already exists; pass --force to replace it")
+        update, stop = _progress(f"{sc.name}")
+        try:
+            res = simulate(sc, matches=matches, seed=seed, rounds=rounds, workers=workers,
+                           progress=update)
+        finally:
+            stop()
+        write_run(res, target, force=force, command=["escalate", *sys.argv[1:]],
+                  figures=figures, started=started)
+        _print_summary(res)
+        typer.echo(f"wrote {target}/ ({res.matches_count:,} matches x {res.rounds_count} "
+                   f"rounds in {res.info['seconds']:.1f} s)")
+
+
+def _print_summary(res: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{res.scenario.name}: {res.matches_count:,} matches, seed {res.seed}",
+                  title_justify="left")
+    for col in ("metric", "estimate", "95% CI"):
+        table.add_column(col, justify="right" if col != "metric" else "left")
+    for name, m in res.metrics().items():
+        if name.startswith("level."):
+            continue
+        ci = ("" if m["ci_low"] != m["ci_low"] else
+              f"[{m['ci_low']:.4g}, {m['ci_high']:.4g}]")
+        table.add_row(name, f"{m['estimate']:.4g}", ci)
+    Console(width=100).print(table)
+
+
+@app.command()
+def validate(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files.")],
+    debug: DebugOpt = False,
+) -> None:
+    """Check scenario files and report every problem with its location."""
+    with _handled(debug):
+        from sim.errors import ScenarioError
+        from sim.scenario import load_scenario
+
+        bad = 0
+        for path in scenarios:
+            try:
+                sc = load_scenario(str(path))
+            except ScenarioError as exc:
+                bad += 1
+                _err(f"error: {exc}")
+            else:
+                typer.echo(f"ok: {path} ({sc.name})")
+        if bad:
+            raise typer.Exit(2)
+
+
+@app.command()
+def strategies(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """List every registered strategy with its parameters, defaults and declared facts."""
+    with _handled(debug):
+        import json
+
+        from sim.strategies import describe, names
+
+        rows = [describe(n) for n in names()]
+        if as_json:
+            typer.echo(json.dumps(rows, indent=1, default=str))
+            return
+        for row in rows:
+            facts = ", ".join(f"{k}={v}" for k, v in row["facts"].items())
+            typer.echo(f"{row['name']}: {row['summary']}")
+            typer.echo(f"    facts: {facts}")
+            for p in row["params"]:
+                typer.echo(f"    {p['name']}: {p['type']} = {p['default']!r}  {p['doc']}")
+
+
+@app.command()
+def schema(debug: DebugOpt = False) -> None:
+    """Print the JSON Schema of scenario files."""
+    with _handled(debug):
+        import json
+
+        from sim.scenario.schema import ScenarioFile
+
+        typer.echo(json.dumps(ScenarioFile.model_json_schema(), indent=1))
+
+
+def main() -> None:
+    """Entry point of the ``escalate`` console script."""
+    app()

@@ -1,0 +1,1 @@
+"""Results to files, tables and figures (the I/O boundary out)."""

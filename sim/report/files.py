@@ -1,0 +1,155 @@
+"""Write a results folder atomically: manifest, summary, tidy CSV tables and figures.
+
+The folder is assembled in a hidden sibling directory and renamed into place, so a reader
+never sees a half-written folder; an existing folder is only replaced with ``force``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import json
+import math
+import os
+import platform
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sim._rng import STREAM_UNIT
+from sim._version import __version__
+from sim.errors import SimError
+from sim.result import Result
+
+#: Dependencies whose versions go into every manifest.
+TRACKED = ("numpy", "scipy", "pandas", "matplotlib", "pydantic", "typer", "rich", "nashpy")
+
+
+class OutputExistsError(SimError, FileExistsError):
+    """The results folder exists and ``force`` was not given."""
+
+
+def versions() -> dict[str, str]:
+    out = {"python": platform.python_version(), "escalation-sim": __version__}
+    for name in TRACKED:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe: NaN and infinities become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def dump_json(obj: Any) -> str:
+    return json.dumps(_clean(obj), indent=1, sort_keys=False, default=str) + "\n"
+
+
+def summary_document(result: Result) -> dict[str, Any]:
+    sc = result.scenario
+    return {
+        "scenario": sc.name,
+        "scenario_sha256": sc.sha256,
+        "seed": result.seed,
+        "matches": result.matches_count,
+        "rounds": result.rounds_count,
+        "players": list(sc.players),
+        "metrics": result.metrics(),
+    }
+
+
+def manifest_document(result: Result, command: list[str], started: dt.datetime,
+                      files: list[str]) -> dict[str, Any]:
+    sc = result.scenario
+    finished = dt.datetime.now(dt.UTC)
+    return {
+        "tool": "escalation-sim",
+        "version": __version__,
+        "command": command,
+        "scenario": {
+            "name": sc.name,
+            "source": sc.source,
+            "source_sha256": sc.source_sha256,
+            "sha256": sc.sha256,
+            "resolved": json.loads(sc.to_json()),
+        },
+        "seed": result.seed,
+        "matches": result.matches_count,
+        "rounds": result.rounds_count,
+        "stream_unit": STREAM_UNIT,
+        "workers": result.info.get("workers"),
+        "block_size": result.info.get("block_size"),
+        "simulation_seconds": result.info.get("seconds"),
+        "started": started.isoformat(timespec="seconds"),
+        "finished": finished.isoformat(timespec="seconds"),
+        "versions": versions(),
+        "files": files,
+    }
+
+
+def write_atomically(out: Path, fill: Callable[[Path], None], *, force: bool = False) -> None:
+    """Create directory ``out`` by calling ``fill(tmp)`` on a temporary sibling and renaming.
+
+    Raises :class:`OutputExistsError` if ``out`` exists and ``force`` is false. If ``fill``
+    fails, nothing at ``out`` changes.
+    """
+    out = Path(out)
+    if out.exists() and not force:
+        raise OutputExistsError(f"{out} already exists; pass --force to replace it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        fill(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        os.replace(out, old)
+    os.replace(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_run(result: Result, out: Path | str, *, force: bool = False,
+              command: list[str] | None = None, figures: bool = True,
+              started: dt.datetime | None = None) -> Path:
+    """Write the results folder of ``escalate run`` (DESIGN.md section 4) and return it.
+
+    Contents: ``manifest.json``, ``summary.json``, ``rounds.csv``, ``matches.csv``,
+    ``trajectories.csv`` and ``figures/timeline.pdf|png``.
+    """
+    out = Path(out)
+    started = started or dt.datetime.now(dt.UTC)
+    command = list(sys.argv) if command is None else command
+
+    def fill(tmp: Path) -> None:
+        files = ["summary.json", "rounds.csv", "matches.csv", "trajectories.csv"]
+        (tmp / "summary.json").write_text(dump_json(summary_document(result)))
+        result.rounds().to_csv(tmp / "rounds.csv", index=False)
+        result.matches().to_csv(tmp / "matches.csv", index=False)
+        result.trajectories().to_csv(tmp / "trajectories.csv", index=False)
+        if figures:
+            from sim.report.figures import save_figure, timeline_figure
+
+            (tmp / "figures").mkdir()
+            fig = timeline_figure(result)
+            files += save_figure(fig, tmp / "figures" / "timeline", result)
+        files.insert(0, "manifest.json")
+        (tmp / "manifest.json").write_text(
+            dump_json(manifest_document(result, command, started, files)))
+
+    write_atomically(out, fill, force=force)
+    return out

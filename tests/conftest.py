@@ -1,0 +1,61 @@
+"""Shared fixtures and helpers: the bundled scenarios and a direct round-by-round runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from sim._rng import BatchRandom
+from sim.engine import Plan, Step, iter_rounds
+from sim.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def scenarios_dir() -> Path:
+    """The repository's ``scenarios/`` directory."""
+    return SCENARIOS
+
+
+@pytest.fixture(scope="session")
+def ipd() -> Scenario:
+    """``scenarios/ipd.toml``, loaded and validated."""
+    return Scenario.from_file(SCENARIOS / "ipd.toml")
+
+
+def load_ipd() -> Scenario:
+    return Scenario.from_file(SCENARIOS / "ipd.toml")
+
+
+def ipd_with(us: str, cn: str, noise: float = 0.0, rounds: int = 200) -> Scenario:
+    """The IPD scenario with the given strategy names, execution noise and rounds."""
+    return load_ipd().replace(
+        {"players.US.strategy": us, "players.CN.strategy": cn, "noise.execution": noise},
+        simulation={"rounds": rounds},
+    )
+
+
+def run_steps(plan: Plan, n: int = 1, seed: int = 0) -> list[Step]:
+    """All steps of matches ``0..n-1`` of a run seeded with ``seed`` (as ``run_block`` does)."""
+    return list(iter_rounds(plan, n, BatchRandom.for_matches(seed, 0, n)))
+
+
+def play(plan: Plan, n: int = 1, seed: int = 0) -> NDArray[np.int8]:
+    """Levels in effect each round: shape ``(n_rounds, n_instruments, n_matches)``."""
+    return np.stack([st.levels.copy() for st in run_steps(plan, n, seed)])
+
+
+def play_with_payoffs(
+    plan: Plan, n: int = 1, seed: int = 0
+) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
+    """Levels ``(R, K, n)`` and stage payoffs ``(R, 2, n)`` of matches ``0..n-1``."""
+    steps = run_steps(plan, n, seed)
+    levels = np.stack([st.levels.copy() for st in steps])
+    payoffs = np.stack([st.payoffs.copy() for st in steps])
+    return levels, payoffs
