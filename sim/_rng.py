@@ -16,10 +16,23 @@ from numpy.typing import NDArray
 #: Matches per random stream. Part of the reproducibility contract: changing it changes results.
 STREAM_UNIT = 1024
 
+#: Rounds of noise bits fetched from each unit's generator at once.
+CHUNK_ROUNDS = 32
 
-def unit_generator(seed: int, unit: int) -> np.random.Generator:
-    """The generator of stream unit ``unit`` of a run seeded with ``seed``."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(unit,)))
+#: Independent streams of each unit, by purpose (the last element of the spawn key).
+EXECUTION, PERCEPTION, STRATEGY = 0, 1, 2
+
+
+def unit_generator(seed: int, unit: int, purpose: int = STRATEGY) -> np.random.Generator:
+    """The generator of stream unit ``unit`` for ``purpose`` in the run seeded ``seed``."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(unit, purpose)))
+
+
+def _units(start: int, stop: int) -> tuple[range, list[int]]:
+    if start % STREAM_UNIT:
+        raise ValueError("a batch must start on a stream-unit boundary")
+    units = range(start // STREAM_UNIT, -(-stop // STREAM_UNIT))
+    return units, [min(STREAM_UNIT, stop - u * STREAM_UNIT) for u in units]
 
 
 class BatchRandom:
@@ -39,29 +52,16 @@ class BatchRandom:
         self.n = self._bounds[-1]
 
     @classmethod
-    def for_matches(cls, seed: int, start: int, stop: int) -> BatchRandom:
+    def for_matches(cls, seed: int, start: int, stop: int, purpose: int = STRATEGY
+                    ) -> BatchRandom:
         """The streams of matches ``start..stop-1`` (``start`` on a unit boundary)."""
-        if start % STREAM_UNIT:
-            raise ValueError("a batch must start on a stream-unit boundary")
-        units = range(start // STREAM_UNIT, -(-stop // STREAM_UNIT))
-        sizes = [min(STREAM_UNIT, stop - u * STREAM_UNIT) for u in units]
-        return cls([unit_generator(seed, u) for u in units], sizes)
+        units, sizes = _units(start, stop)
+        return cls([unit_generator(seed, u, purpose) for u in units], sizes)
 
     @property
     def unit_starts(self) -> NDArray[np.intp]:
         """Offsets of the units inside the batch, shape ``(n_units,)``."""
         return np.asarray(self._bounds[:-1], dtype=np.intp)
-
-    def bits(self, rows: int) -> NDArray[np.uint32]:
-        """Uniform 32-bit integers of shape ``(rows, n_matches)`` (cheaper than floats; the
-        engine compares them with :func:`threshold`)."""
-        out = np.empty((rows, self.n), dtype=np.uint32)
-        b = self._bounds
-        for u, g in enumerate(self._gens):
-            m = rows * (b[u + 1] - b[u])
-            raw = g.bit_generator.random_raw((m + 1) // 2).view(np.uint32)
-            out[:, b[u] : b[u + 1]] = raw[:m].reshape(rows, -1)
-        return out
 
     def random(self, rows: int, dtype: type[np.floating] = np.float64) -> NDArray[np.floating]:
         """Uniform [0, 1) numbers of shape ``(rows, n_matches)``."""
@@ -71,8 +71,61 @@ class BatchRandom:
             out[:, b[u] : b[u + 1]] = g.random((rows, b[u + 1] - b[u]), dtype=dtype)
         return out
 
+    def bernoulli(self, p: Sequence[float], directions: bool = False) -> BernoulliStream:
+        """A stream of ``(len(p), n_matches)`` Bernoulli draws per round, row ``r`` with
+        probability ``p[r]`` (see :class:`BernoulliStream`)."""
+        return BernoulliStream(self._gens, self._bounds, p, directions)
 
-def threshold(p: float) -> int:
-    """The 32-bit threshold ``t`` such that ``bits < t`` has probability ``p`` (to 2**-32;
-    ``p = 1`` gives ``2**32 - 1``)."""
-    return min(int(round(p * 2.0**32)), 2**32 - 1)
+
+class BernoulliStream:
+    """Independent events per slot and round, with per-row probabilities, exactly.
+
+    A 16-bit uniform per slot decides all but a 2**-16 share of slots; a 32-bit draw
+    settles those (the fractional part of ``p * 2**16``), so the probability is exact to
+    2**-48. With ``directions`` each slot also gets a fair coin. Bits are fetched from each
+    unit's generator :data:`CHUNK_ROUNDS` rounds at a time (a fixed part of the contract),
+    which keeps the per-call overhead of the generators out of the round loop.
+    """
+
+    def __init__(self, gens: list[np.random.Generator], bounds: list[int], p: Sequence[float],
+                 directions: bool) -> None:
+        self._gens, self._bounds = gens, bounds
+        self.rows = rows = len(p)
+        scaled = [min(max(float(x), 0.0), 1.0) * 65536.0 for x in p]
+        self._whole = np.array([[min(int(s), 65535)] for s in scaled], dtype=np.uint16)
+        self._limit = np.array([[int((s - int(s) if s < 65536.0 else 1.0) * 2.0**32)]
+                                for s in scaled], dtype=np.uint64)
+        n = bounds[-1]
+        self._hit = np.empty((CHUNK_ROUNDS, rows, n), dtype=np.bool_)
+        self._coin = np.empty((CHUNK_ROUNDS, rows, n), dtype=np.bool_) if directions else None
+        self._next = CHUNK_ROUNDS
+
+    def _refill(self) -> None:
+        b, rows = self._bounds, self.rows
+        settle = bool(self._limit.any())
+        for u, g in enumerate(self._gens):
+            m = b[u + 1] - b[u]
+            size = CHUNK_ROUNDS * rows * m
+            u16 = g.bit_generator.random_raw((size + 3) // 4).view(np.uint16)[:size].reshape(
+                CHUNK_ROUNDS, rows, m)
+            hit = u16 < self._whole
+            if settle:
+                edge = np.flatnonzero(u16 == self._whole)
+                if edge.size:
+                    row = (edge // m) % rows
+                    draws = g.bit_generator.random_raw(edge.size) >> np.uint64(32)
+                    hit.reshape(-1)[edge] = draws < self._limit[row, 0]
+            self._hit[:, :, b[u] : b[u + 1]] = hit
+            if self._coin is not None:
+                bits = g.bit_generator.random_raw((size + 63) // 64).view(np.uint8)
+                self._coin[:, :, b[u] : b[u + 1]] = np.unpackbits(bits, count=size).reshape(
+                    CHUNK_ROUNDS, rows, m)
+        self._next = 0
+
+    def draw(self) -> tuple[NDArray[np.bool_], NDArray[np.bool_] | None]:
+        """This round's events (``(rows, n)`` bool) and coins (or ``None``)."""
+        if self._next == CHUNK_ROUNDS:
+            self._refill()
+        t = self._next
+        self._next += 1
+        return self._hit[t], None if self._coin is None else self._coin[t]

@@ -73,7 +73,7 @@ class Result:
         dates = self.dates()
         if dates is not None:
             cols["date"] = dates
-        pay = d.pay_sum.sum(axis=2) / m
+        pay = d.pay_sum / m
         for p, name in enumerate(game.players):
             cols[f"payoff_{name}"] = pay[:, p]
         cols["peace_share"] = d.peace / m

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+import sim.engine
 from sim._rng import BatchRandom
 from sim.engine import Plan, Step, iter_rounds
 from sim.scenario import Scenario
@@ -41,9 +43,18 @@ def ipd_with(us: str, cn: str, noise: float = 0.0, rounds: int = 200) -> Scenari
     )
 
 
+def streams(seed: int, n: int) -> Any:
+    """The random streams ``run_block`` gives matches ``0..n-1`` of a run seeded ``seed``
+    (``sim.engine.Streams`` where the engine has separate streams per purpose, else one
+    ``BatchRandom``). ``tests/test_properties.py`` checks this agrees with ``run_plan``."""
+    if hasattr(sim.engine, "Streams"):
+        return sim.engine.Streams.for_matches(seed, 0, n)
+    return BatchRandom.for_matches(seed, 0, n)
+
+
 def run_steps(plan: Plan, n: int = 1, seed: int = 0) -> list[Step]:
     """All steps of matches ``0..n-1`` of a run seeded with ``seed`` (as ``run_block`` does)."""
-    return list(iter_rounds(plan, n, BatchRandom.for_matches(seed, 0, n)))
+    return list(iter_rounds(plan, n, streams(seed, n)))
 
 
 def play(plan: Plan, n: int = 1, seed: int = 0) -> NDArray[np.int8]:

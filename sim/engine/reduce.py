@@ -1,8 +1,17 @@
 """Reduce a stream of rounds to per-round aggregates and per-match outcomes as it goes.
 
 Memory is O(n_matches * n_instruments + n_rounds * n_instruments). Every reduction is
-either exact (integer counts) or done per stream unit and combined in unit order, so the
-merged result of a run does not depend on how matches were split into blocks.
+exact (integer counts) or done per stream unit and combined in unit order, so the merged
+result of a run does not depend on how matches were split into blocks.
+
+Payoffs are accounted in one of two ways:
+
+* **by profile**, for small games (at most :data:`PROFILE_ACCOUNTING` joint level
+  profiles) without discounting: each round counts the matches in each joint profile, and
+  each match counts its visits to each profile; payoffs follow exactly from the counts and
+  the payoff table at the end, with no floating-point work in the round loop;
+* **by payoff** otherwise: per-match sums of the stage payoffs (and their discounted
+  sums), and per-round sums per stream unit.
 """
 
 from __future__ import annotations
@@ -20,16 +29,18 @@ IntArray = NDArray[np.int64]
 
 #: ``first_who`` codes.
 NOBODY, BOTH = -1, 2
+#: Largest number of joint profiles accounted by profile.
+PROFILE_ACCOUNTING = 16
 
 
 @dataclass
 class RunData:
     """Raw reduced output of matches ``offset..offset+n_matches-1``.
 
-    Per round (``R`` rounds, ``K`` instruments, ``L`` = longest ladder, ``U`` stream units):
-    ``level_counts`` ``(R, K, L)`` int, ``pay_sum`` ``(R, 2, U)`` (per-unit sums of
-    payoffs), ``peace`` ``(R,)`` matches with every instrument at
-    baseline, ``escalating`` ``(R, 2)`` matches where each player stepped up.
+    Per round (``R`` rounds, ``K`` instruments, ``L`` = longest ladder):
+    ``level_counts`` ``(R, K, L)`` int; ``pay_sum`` ``(R, 2)`` the sum over matches of the
+    stage payoffs; ``peace`` ``(R,)`` matches with every instrument at baseline;
+    ``escalating`` ``(R, 2)`` matches where each player stepped up.
 
     Per match (``M`` matches): ``total`` and ``discounted`` ``(2, M)`` payoffs,
     ``first_round`` ``(M,)`` (-1: never), ``first_who`` ``(M,)`` (0, 1, 2 = both, -1 = none),
@@ -51,8 +62,8 @@ class RunData:
     first_who: NDArray[np.int8]
     steps: NDArray[np.int32]
     peace_rounds: NDArray[np.int32]
-    final: IntArray
-    traj_levels: IntArray
+    final: NDArray[np.int8]
+    traj_levels: NDArray[np.int8]
     traj_payoffs: FloatArray
 
     @property
@@ -60,20 +71,36 @@ class RunData:
         return int(self.total.shape[1])
 
 
+@dataclass
+class _Partial:
+    """A block's reduction before its per-round payoff sums are final: either exact
+    profile counts ``(R, P)`` or per-unit sums ``(R, 2, U)``."""
+
+    data: RunData
+    profile_counts: IntArray | None
+    unit_sums: FloatArray | None
+
+
+def by_profile(plan: Plan) -> bool:
+    """Whether ``plan`` is accounted by profile (see the module docstring)."""
+    return plan.game.n_profiles <= PROFILE_ACCOUNTING and plan.rules.discount == 1.0
+
+
 def reduce_rounds(
     plan: Plan, steps: Iterable[Step], n: int, offset: int, unit_starts: NDArray[np.intp],
     sample: int,
-) -> RunData:
+) -> _Partial:
     """Consume ``steps`` of a batch of ``n`` matches starting at global index ``offset``."""
     game, rules = plan.game, plan.rules
     r, k, lmax = rules.rounds, game.n_instruments, int(game.n_levels.max())
-    u = len(unit_starts)
     spans = [slice(game.of(p)[0], game.of(p)[-1] + 1) for p in (0, 1)]
     s = max(0, min(sample - offset, n))
+    profiles = by_profile(plan)
+    n_prof = game.n_profiles
     out = RunData(
         offset=offset,
         level_counts=np.zeros((r, k, lmax), dtype=np.int64),
-        pay_sum=np.zeros((r, 2, u)),
+        pay_sum=np.zeros((r, 2)),
         peace=np.zeros(r, dtype=np.int64),
         escalating=np.zeros((r, 2), dtype=np.int64),
         total=np.zeros((2, n)),
@@ -82,34 +109,54 @@ def reduce_rounds(
         first_who=np.full(n, NOBODY, dtype=np.int8),
         steps=np.zeros((2, n), dtype=np.int32),
         peace_rounds=np.zeros(n, dtype=np.int32),
-        final=np.repeat(game.initial_levels[:, None], n, axis=1),
+        final=np.repeat(game.initial_levels.astype(np.int8)[:, None], n, axis=1),
         traj_levels=np.zeros((r, k, s), dtype=np.int8),
         traj_payoffs=np.zeros((r, 2, s)),
     )
     levels_of = [int(x) for x in game.n_levels]
+    small = r * lmax < np.iinfo(np.int16).max  # int16 counters cannot overflow
+    counter = np.int16 if small else np.int32
     rise = np.zeros((k, n), dtype=np.int8)
-    rises = np.zeros((k, n), dtype=np.int32)  # rungs stepped up, per instrument
-    busy_rounds = np.zeros(n, dtype=np.int32)
+    zero = np.zeros((k, n), dtype=np.int8)  # an array, not a scalar: much faster for int8
+    rises = np.zeros((k, n), dtype=counter)  # rungs stepped up, per instrument
+    busy_rounds = np.zeros(n, dtype=counter)
+    busy = np.zeros(n, dtype=np.bool_)
+    prof_counts = np.zeros((r, n_prof), dtype=np.int64) if profiles else None
+    visits = np.zeros((n_prof, n), dtype=counter) if profiles else None
+    unit_sums = None if profiles else np.zeros((r, 2, len(unit_starts)))
+    codes = [np.full(n, q, dtype=game.profile_index(zero[:, :1]).dtype) for q in range(n_prof)
+             ] if profiles else []
+    hit = np.zeros(n, dtype=np.bool_)
     weight = 1.0
     pending = True  # some match has not escalated yet
     for st in steps:
-        t, lv, pay = st.t, st.levels, st.payoffs
+        t, lv = st.t, st.levels
         counts = out.level_counts[t]
         for j in range(k):
             for lvl in range(1, levels_of[j]):
                 row = lv[j] if levels_of[j] == 2 else lv[j] == lvl
                 counts[j, lvl] = np.count_nonzero(row)
         counts[:, 0] = n - counts[:, 1:].sum(axis=1)
-        out.pay_sum[t] = np.add.reduceat(pay, unit_starts, axis=1)
-        out.total += pay
-        if rules.discount != 1.0:
-            out.discounted += weight * pay
-            weight *= rules.discount
-        busy = lv.any(axis=0)
+        if visits is not None and prof_counts is not None:
+            idx = game.profile_index(lv)
+            for q in range(1, n_prof):
+                np.equal(idx, codes[q], out=hit)
+                prof_counts[t, q] = np.count_nonzero(hit)
+                visits[q] += hit
+            prof_counts[t, 0] = n - prof_counts[t, 1:].sum()
+        else:
+            assert unit_sums is not None
+            pay = st.payoffs
+            unit_sums[t] = np.add.reduceat(pay, unit_starts, axis=1)
+            out.total += pay
+            if rules.discount != 1.0:
+                out.discounted += weight * pay
+                weight *= rules.discount
+        np.not_equal(np.bitwise_or.reduce(lv, axis=0), zero[0], out=busy)
         out.peace[t] = n - np.count_nonzero(busy)
         busy_rounds += busy
         np.subtract(lv, st.before, out=rise)
-        np.maximum(rise, 0, out=rise)
+        np.maximum(rise, zero, out=rise)
         rises += rise
         ups = [rise[sp.start] if sp.stop - sp.start == 1 else rise[sp].any(axis=0)
                for sp in spans]
@@ -119,35 +166,49 @@ def reduce_rounds(
             if new.any():
                 out.first_round[new] = t
                 up0, up1 = ups[0] != 0, ups[1] != 0
-                who = np.where(up0 & up1, BOTH, np.where(up0, 0, 1))
+                who = up1.view(np.int8) + (up0 & up1).view(np.int8)  # 0, 1 or 2 = both
                 out.first_who[new] = who[new]
                 pending = bool(np.any(out.first_round < 0))
         if s:
             out.traj_levels[t] = lv[:, :s]
-            out.traj_payoffs[t] = pay[:, :s]
+            out.traj_payoffs[t] = game.payoffs_by_instrument(lv[:, :s], st.exposure)
         out.final = lv
-    if rules.discount == 1.0:
-        out.discounted = out.total.copy()
     out.peace_rounds = (r - busy_rounds).astype(np.int32)
     out.steps = np.stack([rises[sp].sum(axis=0) for sp in spans]).astype(np.int32)
-    return out
+    if visits is not None:
+        table = game.profile_table()
+        visits[0] = r - visits[1:].sum(axis=0)
+        for q in range(n_prof):  # a fixed order of elementwise operations: exact per match
+            out.total += table[:, q : q + 1] * visits[q]
+    if rules.discount == 1.0:
+        out.discounted = out.total.copy()
+    return _Partial(out, prof_counts, unit_sums)
 
 
-def merge(parts: Sequence[RunData]) -> RunData:
-    """Join the results of consecutive batches (in match order) into one."""
-    parts = sorted(parts, key=lambda d: d.offset)
-    if len(parts) == 1:
-        return parts[0]
+def merge(parts: Sequence[_Partial], plan: Plan) -> RunData:
+    """Join the results of consecutive batches (in match order) into one, and finish the
+    per-round payoff sums from exact counts or from per-unit sums in unit order."""
+    parts = sorted(parts, key=lambda q: q.data.offset)
+    ds = [q.data for q in parts]
 
     def cat(name: str, axis: int) -> NDArray[np.generic]:
-        return np.concatenate([getattr(p, name) for p in parts], axis=axis)
+        return np.concatenate([getattr(d, name) for d in ds], axis=axis)
 
+    def add(name: str) -> IntArray:
+        arrays: list[IntArray] = [getattr(d, name) for d in ds]
+        return np.sum(arrays, axis=0)
+
+    if parts[0].profile_counts is not None:
+        counts = np.sum([q.profile_counts for q in parts], axis=0)
+        pay_sum = counts.astype(float) @ plan.game.profile_table().T
+    else:
+        pay_sum = np.concatenate([q.unit_sums for q in parts], axis=2).sum(axis=2)
     return RunData(
-        offset=parts[0].offset,
-        level_counts=sum((p.level_counts for p in parts[1:]), parts[0].level_counts.copy()),
-        pay_sum=cat("pay_sum", 2),
-        peace=sum((p.peace for p in parts[1:]), parts[0].peace.copy()),
-        escalating=sum((p.escalating for p in parts[1:]), parts[0].escalating.copy()),
+        offset=ds[0].offset,
+        level_counts=add("level_counts"),
+        pay_sum=pay_sum,
+        peace=add("peace"),
+        escalating=add("escalating"),
         total=cat("total", 1),
         discounted=cat("discounted", 1),
         first_round=cat("first_round", 0),

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
 
-from sim._rng import BatchRandom, threshold
+from sim._rng import EXECUTION, PERCEPTION, STRATEGY, BatchRandom
 from sim.model import Game
 from sim.model.game import LEVEL_DTYPE
 from sim.strategies.base import Observation, Seat
@@ -55,7 +56,7 @@ class Plan:
     rules: Rules
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Step:
     """One round of a batch.
 
@@ -65,44 +66,63 @@ class Step:
     before : levels entering the round, ``(n_instruments, n_matches)``
     intended : levels the players chose (after clipping), same shape
     levels : levels in effect this round (after execution noise), same shape
-    payoffs : stage payoffs, ``(2, n_matches)``
+    exposure : each target's exposure this round, ``(n_instruments,)``
+    payoffs : stage payoffs, ``(2, n_matches)``, evaluated when first asked for
     """
 
     t: int
     before: LevelArray
     intended: LevelArray
     levels: LevelArray
-    payoffs: FloatArray = field(repr=False)
+    exposure: FloatArray = field(repr=False)
+    game: Game = field(repr=False)
+
+    @cached_property
+    def payoffs(self) -> FloatArray:
+        return self.game.payoffs_by_instrument(self.levels, self.exposure)
 
 
 def step_off(
-    levels: LevelArray, bits: NDArray[np.uint32], thr: NDArray[np.uint32], top: LevelArray
+    levels: LevelArray, hit: NDArray[np.bool_], down: NDArray[np.bool_] | None,
+    top: LevelArray,
 ) -> LevelArray:
-    """Move each level one step with probability ``thr / 2**32`` (random ``bits`` decide).
-
-    The direction is random where both exist (``bits < thr/2`` goes down) and forced at
-    either end of the ladder, so on a two-level ladder a hit is a flip.
+    """Move each level where ``hit`` one step: down where ``down`` (a fair coin) and up
+    otherwise, except that the step is forced at either end of the ladder, so on a
+    two-level ladder a hit is a flip.
 
     Parameters
     ----------
-    levels : ``(k, n)`` int8; bits : ``(k, n)`` uint32; thr : ``(k, 1)`` uint32;
-    top : ``(k, 1)`` int8, the top level of each row.
+    levels : ``(k, n)`` int8; hit, down : ``(k, n)`` bool (``down`` may be ``None`` when
+    every ladder has two levels); top : ``(k, 1)`` int8, the top level of each row.
     """
-    hit = bits < thr
     if not hit.any():
         return levels
-    if np.all(top == 1):  # two-level ladders: a hit is a flip
+    if down is None:  # two-level ladders: a hit is a flip
         return levels ^ hit.view(np.int8)
-    down = (levels == top) | ((bits < thr // 2) & (levels > 0))
-    move = hit.view(np.int8) - 2 * (hit & down).view(np.int8)
+    go_down = (levels == top) | (down & (levels > 0))
+    move = hit.view(np.int8) - 2 * (hit & go_down).view(np.int8)
     return levels + move
 
 
-def iter_rounds(plan: Plan, n: int, rng: BatchRandom) -> Iterator[Step]:
+@dataclass(frozen=True)
+class Streams:
+    """The random streams of a batch: execution noise, perception noise, strategies."""
+
+    execution: BatchRandom
+    perception: BatchRandom
+    strategy: BatchRandom
+
+    @classmethod
+    def for_matches(cls, seed: int, start: int, stop: int) -> Streams:
+        return cls(*(BatchRandom.for_matches(seed, start, stop, purpose)
+                     for purpose in (EXECUTION, PERCEPTION, STRATEGY)))
+
+
+def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
     """Play ``plan.rules.rounds`` rounds of ``n`` matches at once, yielding each :class:`Step`.
 
-    Per round, in this order (the order of random draws is part of the reproducibility
-    contract): each player perceives the opponent's current levels (perception noise), both
+    Per round, in this order (execution noise, perception noise and strategies each draw
+    from their own streams, see :mod:`sim._rng`): each player perceives the opponent's current levels (perception noise), both
     strategies decide at the same time (player 0 first in draw order), targets are clipped
     to the ladder and to ``max_step``, execution noise moves the levels that take effect,
     and stage payoffs are evaluated on the true levels.
@@ -110,30 +130,35 @@ def iter_rounds(plan: Plan, n: int, rng: BatchRandom) -> Iterator[Step]:
     game, rules = plan.game, plan.rules
     k = game.n_instruments
     top = (game.n_levels - 1).astype(LEVEL_DTYPE)[:, None]
+    two_level = bool(np.all(top == 1))
     owner = game.owner
-    thr_exec = np.array([[threshold(rules.execution[o])] for o in owner], dtype=np.uint32)
-    thr_seen = np.array([[threshold(rules.perception[1 - o])] for o in owner], dtype=np.uint32)
+    p_exec = [rules.execution[o] for o in owner]
+    p_seen = [rules.perception[1 - o] for o in owner]
     spans = [slice(game.of(p)[0], game.of(p)[-1] + 1) for p in (0, 1)]
     seats = [Seat(game, p) for p in (0, 1)]
     players = [plan.strategies[p].build(seats[p], n) for p in (0, 1)]
     exposure = np.ones(k)
     levels = np.repeat(game.initial_levels.astype(LEVEL_DTYPE)[:, None], n, axis=1)
     step = rules.max_step if rules.max_step is not None and rules.max_step < top.max() else None
+    floor = np.zeros((k, n), dtype=LEVEL_DTYPE)
+    ceiling = np.repeat(top, n, axis=1)
+    exec_noise = streams.execution.bernoulli(p_exec, not two_level) if any(p_exec) else None
+    seen_noise = streams.perception.bernoulli(p_seen, not two_level) if any(p_seen) else None
     for t in range(rules.rounds):
         seen = levels
-        if thr_seen.any():
-            seen = step_off(levels, rng.bits(k), thr_seen, top)
+        if seen_noise is not None:
+            seen = step_off(levels, *seen_noise.draw(), top)
         intended = np.empty_like(levels)
         for p in (0, 1):
             own, opp = spans[p], spans[1 - p]
             obs = Observation(t, levels[own], seen[opp], exposure)
-            intended[own] = players[p].decide(obs, rng)
+            intended[own] = players[p].decide(obs, streams.strategy)
         if step is not None:
             np.clip(intended, levels - step, levels + step, out=intended)
-        np.clip(intended, 0, top, out=intended)
+        np.maximum(intended, floor, out=intended)  # full arrays: scalar bounds are slow
+        np.minimum(intended, ceiling, out=intended)
         now = intended
-        if thr_exec.any():
-            now = step_off(intended, rng.bits(k), thr_exec, top)
-        payoffs = game.payoffs_by_instrument(now, exposure)
-        yield Step(t, levels, intended, now, payoffs)
+        if exec_noise is not None:
+            now = step_off(intended, *exec_noise.draw(), top)
+        yield Step(t, levels, intended, now, exposure, game)
         levels = now

@@ -11,13 +11,13 @@ import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-from sim._rng import STREAM_UNIT, BatchRandom
-from sim.engine.reduce import RunData, merge, reduce_rounds
-from sim.engine.rounds import Plan, iter_rounds
+from sim._rng import STREAM_UNIT
+from sim.engine.reduce import RunData, _Partial, merge, reduce_rounds
+from sim.engine.rounds import Plan, Streams, iter_rounds
 
-#: Largest default block: big enough to amortise Python overhead per round, small enough to
-#: stay in cache and to give every worker several blocks.
-MAX_BLOCK = 16 * STREAM_UNIT
+#: Largest default block: big enough to amortise the Python overhead of each round, small
+#: enough to bound memory (tens of MB per block).
+MAX_BLOCK = 64 * STREAM_UNIT
 
 Progress = Callable[[int, int], None]
 
@@ -34,23 +34,26 @@ def plan_blocks(matches: int, block_size: int | None, workers: int) -> list[tupl
     """``(start, stop)`` of each block. Blocks are whole stream units (the last may be short).
 
     ``block_size`` is rounded up to a multiple of :data:`sim._rng.STREAM_UNIT`; by default it
-    gives each worker about four blocks, between one unit and :data:`MAX_BLOCK` matches.
+    is at most :data:`MAX_BLOCK` and, with several workers, gives each about four blocks
+    (for load balance and progress).
     """
     if matches < 1:
         raise ValueError(f"matches must be at least 1, got {matches}")
     if block_size is None:
-        block_size = min(MAX_BLOCK, -(-matches // (4 * max(workers, 1))))
+        share = 1 if workers <= 1 else 4 * workers
+        block_size = min(MAX_BLOCK, -(-matches // share))
     if block_size < 1:
         raise ValueError(f"block_size must be at least 1, got {block_size}")
     size = -(-block_size // STREAM_UNIT) * STREAM_UNIT
     return [(a, min(a + size, matches)) for a in range(0, matches, size)]
 
 
-def run_block(plan: Plan, seed: int, start: int, stop: int, sample: int) -> RunData:
+def run_block(plan: Plan, seed: int, start: int, stop: int, sample: int) -> _Partial:
     """Simulate matches ``start..stop-1`` of the run seeded with ``seed``."""
-    rng = BatchRandom.for_matches(seed, start, stop)
+    streams = Streams.for_matches(seed, start, stop)
     n = stop - start
-    return reduce_rounds(plan, iter_rounds(plan, n, rng), n, start, rng.unit_starts, sample)
+    return reduce_rounds(plan, iter_rounds(plan, n, streams), n, start,
+                         streams.strategy.unit_starts, sample)
 
 
 def run_plan(
@@ -82,7 +85,7 @@ def run_plan(
     blocks = plan_blocks(matches, block_size, workers)
     local = workers == 1 or len(blocks) == 1 or any(
         s.cls.__module__ == "__main__" for s in plan.strategies)
-    parts: list[RunData] = []
+    parts: list[_Partial] = []
     done = 0
     if local:
         for a, b in blocks:
@@ -90,18 +93,18 @@ def run_plan(
             done += b - a
             if progress:
                 progress(done, matches)
-        return merge(parts)
+        return merge(parts, plan)
     # "spawn" is chosen per pool, never set process-wide.
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(blocks)), mp_context=ctx) as pool:
-        pending: set[Future[RunData]] = {
+        pending: set[Future[_Partial]] = {
             pool.submit(run_block, plan, seed, a, b, sample) for a, b in blocks}
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for f in finished:
                 part = f.result()
                 parts.append(part)
-                done += part.n_matches
+                done += part.data.n_matches
                 if progress:
                     progress(done, matches)
-    return merge(parts)
+    return merge(parts, plan)

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -105,6 +106,8 @@ def _check_ladder(inst: Instrument, where: str, additive: bool) -> list[Problem]
                 Problem(f"{where}.values", f"expected {n} values (one per ladder level), got "
                         f"{len(inst.values)}")
             )
+        elif not all(np.isfinite(inst.values)):
+            problems.append(Problem(f"{where}.values", "values must be finite numbers"))
         elif any(b < a for a, b in zip(inst.values, inst.values[1:], strict=False)) and any(
             b > a for a, b in zip(inst.values, inst.values[1:], strict=False)
         ):
@@ -293,7 +296,7 @@ class Game:
         """Indices of the instruments owned by ``player``."""
         return [i for i, inst in enumerate(self.instruments) if inst.owner == player]
 
-    @property
+    @cached_property
     def profile_counts(self) -> tuple[int, int]:
         """Number of level profiles of each player (product of its ladder lengths)."""
         counts = [1, 1]
@@ -349,14 +352,35 @@ class Game:
         n0, n1 = self.profile_counts
         if self.matrices is None and n0 * n1 > TABLE_PROFILES:
             return self._additive(levels, exposure, out)
-        table = self._table(exposure)
-        idx = levels[0].astype(np.intp)
-        for j in range(1, self.n_instruments):  # C-order ravel over all instruments
-            idx *= self.instruments[j].n_levels
-            idx += levels[j]
+        table = self.profile_table(exposure)
+        idx = self.profile_index(levels)
         np.take(table[0], idx, out=out[0], mode="clip")
         np.take(table[1], idx, out=out[1], mode="clip")
         return out
+
+    @property
+    def n_profiles(self) -> int:
+        """Number of joint level profiles (product of all ladder lengths)."""
+        n0, n1 = self.profile_counts
+        return n0 * n1
+
+    def profile_index(self, levels: IntArray) -> IntArray:
+        """Joint profile of each match, ``(n_matches,)``: the C-order ravel of its levels
+        ``(n_instruments, n_matches)`` over all instruments, in the narrowest integer type
+        that holds :attr:`n_profiles`."""
+        p = self.n_profiles
+        kind: type[np.integer[Any]] = (
+            np.int8 if p <= 127 else np.int16 if p <= 32767 else np.intp)
+        idx = levels[0].astype(kind)
+        for j in range(1, self.n_instruments):
+            idx *= kind(self.instruments[j].n_levels)
+            idx += levels[j]
+        return idx
+
+    def profile_table(self, exposure: FloatArray | None = None) -> FloatArray:
+        """Payoffs of both players over joint profiles (see :meth:`profile_index`), shape
+        ``(2, n_profiles)``; cached for the last exposure seen."""
+        return self._table(exposure)
 
     def _table(self, exposure: FloatArray | None) -> FloatArray:
         """Payoffs of both players over joint profiles (C order over all instruments),
