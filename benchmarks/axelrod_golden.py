@@ -54,7 +54,7 @@ def _metadata(axl: Any) -> dict[str, Any]:
     return {
         "axelrod_version": axl.__version__,
         "python_version": platform.python_version(),
-        "date_generated": datetime.datetime.now(datetime.timezone.utc).date().isoformat(),
+        "date_generated": datetime.datetime.now(datetime.UTC).date().isoformat(),
         "command": shlex.join([sys.executable, *sys.argv]),
         "game": dict(PAYOFFS),
         "turns": TURNS,

@@ -185,7 +185,8 @@ def count_quantile(counts: NDArray[np.int64], q: float) -> NDArray[np.int64]:
     share reaches ``q`` (the lower empirical quantile of a discrete distribution)."""
     cum = np.cumsum(counts, axis=1)
     need = q * cum[:, -1:]
-    return np.argmax(cum >= need - 1e-9 * cum[:, -1:], axis=1)
+    level: NDArray[np.int64] = np.argmax(cum >= need - 1e-9 * cum[:, -1:], axis=1)
+    return level
 
 
 def _point(x: float, description: str) -> dict[str, Any]:

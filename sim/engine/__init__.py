@@ -4,4 +4,6 @@ from sim.engine.reduce import RunData
 from sim.engine.rounds import Plan, Rules, Step, Streams, iter_rounds
 from sim.engine.run import default_workers, run_plan
 
-__all__ = ["Plan", "Rules", "RunData", "Step", "Streams", "default_workers", "iter_rounds", "run_plan"]
+__all__ = [
+    "Plan", "Rules", "RunData", "Step", "Streams", "default_workers", "iter_rounds", "run_plan",
+]

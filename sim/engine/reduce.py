@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -119,10 +120,11 @@ def reduce_rounds(
     rise = np.zeros((k, n), dtype=np.int8)
     zero = np.zeros((k, n), dtype=np.int8)  # an array, not a scalar: much faster for int8
     rises = np.zeros((k, n), dtype=counter)  # rungs stepped up, per instrument
-    busy_rounds = np.zeros(n, dtype=counter)
+    busy_rounds: NDArray[np.integer[Any]] = np.zeros(n, dtype=counter)
     busy = np.zeros(n, dtype=np.bool_)
     prof_counts = np.zeros((r, n_prof), dtype=np.int64) if profiles else None
-    visits = np.zeros((n_prof, n), dtype=counter) if profiles else None
+    visits: NDArray[np.integer[Any]] | None = (
+        np.zeros((n_prof, n), dtype=counter) if profiles else None)
     unit_sums = None if profiles else np.zeros((r, 2, len(unit_starts)))
     codes = [np.full(n, q, dtype=game.profile_index(zero[:, :1]).dtype) for q in range(n_prof)
              ] if profiles else []
@@ -191,18 +193,19 @@ def merge(parts: Sequence[_Partial], plan: Plan) -> RunData:
     parts = sorted(parts, key=lambda q: q.data.offset)
     ds = [q.data for q in parts]
 
-    def cat(name: str, axis: int) -> NDArray[np.generic]:
+    def cat(name: str, axis: int) -> Any:
         return np.concatenate([getattr(d, name) for d in ds], axis=axis)
 
-    def add(name: str) -> IntArray:
-        arrays: list[IntArray] = [getattr(d, name) for d in ds]
-        return np.sum(arrays, axis=0)
+    def add(name: str) -> Any:
+        return np.sum([getattr(d, name) for d in ds], axis=0)
 
     if parts[0].profile_counts is not None:
-        counts = np.sum([q.profile_counts for q in parts], axis=0)
+        counts = np.sum([q.profile_counts for q in parts if q.profile_counts is not None],
+                        axis=0)
         pay_sum = counts.astype(float) @ plan.game.profile_table().T
     else:
-        pay_sum = np.concatenate([q.unit_sums for q in parts], axis=2).sum(axis=2)
+        pay_sum = np.concatenate([q.unit_sums for q in parts if q.unit_sums is not None],
+                                 axis=2).sum(axis=2)
     return RunData(
         offset=ds[0].offset,
         level_counts=add("level_counts"),

@@ -101,7 +101,8 @@ def step_off(
         return levels ^ hit.view(np.int8)
     go_down = (levels == top) | (down & (levels > 0))
     move = hit.view(np.int8) - 2 * (hit & go_down).view(np.int8)
-    return levels + move
+    moved: LevelArray = levels + move
+    return moved
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,9 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
     """Play ``plan.rules.rounds`` rounds of ``n`` matches at once, yielding each :class:`Step`.
 
     Per round, in this order (execution noise, perception noise and strategies each draw
-    from their own streams, see :mod:`sim._rng`): each player perceives the opponent's current levels (perception noise), both
-    strategies decide at the same time (player 0 first in draw order), targets are clipped
+    from their own streams, see :mod:`sim._rng`): each player perceives the opponent's
+    current levels (perception noise), both strategies decide at the same time (player 0
+    first in draw order), targets are clipped
     to the ladder and to ``max_step``, execution noise moves the levels that take effect,
     and stage payoffs are evaluated on the true levels.
     """
@@ -139,7 +141,8 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
     players = [plan.strategies[p].build(seats[p], n) for p in (0, 1)]
     exposure = np.ones(k)
     levels = np.repeat(game.initial_levels.astype(LEVEL_DTYPE)[:, None], n, axis=1)
-    step = rules.max_step if rules.max_step is not None and rules.max_step < top.max() else None
+    limited = rules.max_step is not None and rules.max_step < top.max()
+    step = rules.max_step if limited else None
     floor = np.zeros((k, n), dtype=LEVEL_DTYPE)
     ceiling = np.repeat(top, n, axis=1)
     exec_noise = streams.execution.bernoulli(p_exec, not two_level) if any(p_exec) else None

@@ -135,7 +135,8 @@ def _check_ladder(inst: Instrument, where: str, additive: bool) -> list[Problem]
                                     f"be 0, got {arr[0]}"))
         for i, x in enumerate(arr):
             if not np.isfinite(x):
-                problems.append(Problem(f"{where}.{key}[{i}]", f"expected a finite number, got {x}"))
+                problems.append(Problem(f"{where}.{key}[{i}]",
+                                        f"expected a finite number, got {x}"))
             elif key in ("pain", "cost") and x < 0:
                 problems.append(Problem(f"{where}.{key}[{i}]", f"{key} must be >= 0, got {x}"))
     return problems
@@ -371,7 +372,7 @@ class Game:
         p = self.n_profiles
         kind: type[np.integer[Any]] = (
             np.int8 if p <= 127 else np.int16 if p <= 32767 else np.intp)
-        idx = levels[0].astype(kind)
+        idx: IntArray = levels[0].astype(kind)
         for j in range(1, self.n_instruments):
             idx *= kind(self.instruments[j].n_levels)
             idx += levels[j]
@@ -386,7 +387,7 @@ class Game:
         """Payoffs of both players over joint profiles (C order over all instruments),
         shape ``(2, n_profiles)``; cached for the last exposure seen."""
         key = None if exposure is None else np.asarray(exposure, float).tobytes()
-        cache = self.__dict__.setdefault("_table_cache", {})
+        cache: dict[bytes | None, FloatArray] = self.__dict__.setdefault("_table_cache", {})
         if key not in cache:
             if self.matrices is not None:
                 table = self.matrices.reshape(2, -1).copy()
@@ -396,8 +397,7 @@ class Game:
                 table = self._additive(grid, exposure, np.empty((2, grid.shape[1])))
             cache.clear()
             cache[key] = table
-        table_: FloatArray = cache[key]
-        return table_
+        return cache[key]
 
     def _additive(self, levels: IntArray, exposure: FloatArray | None, out: FloatArray
                   ) -> FloatArray:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
            "#000000")
 
-STYLE = {
+STYLE: dict[str, Any] = {
     "font.size": 8,
     "axes.titlesize": 9,
     "axes.labelsize": 8,
@@ -69,7 +69,7 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
 
     data = timeline_data(result)
     game = result.scenario.game
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(STYLE):  # type: ignore[arg-type]
         if ax is None:
             fig = Figure(figsize=(7.0, 4.2), layout="constrained")
             axes = list(fig.subplots(2, 1, sharex=True))
@@ -77,8 +77,8 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
             axes = list(ax)
             if len(axes) != 2:
                 raise ValueError("timeline_figure draws two panels: pass two axes")
-            fig = axes[0].figure  # type: ignore[assignment]
-        for p, (axis, player) in enumerate(zip(axes, game.players, strict=True)):
+            fig = axes[0].figure
+        for axis, player in zip(axes, game.players, strict=True):
             own = data[data["player"] == player]
             for i, (name, d) in enumerate(own.groupby("instrument", sort=False)):
                 colour = PALETTE[i % len(PALETTE)]

@@ -38,6 +38,7 @@ class Scenario:
     data: ScenarioFile
     source: str = "<scenario>"
     source_sha256: str | None = None
+    changes: tuple[str, ...] = ()
     plan: Plan = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -90,11 +91,15 @@ class Scenario:
         ('grim_trigger', 50)
         """
         data = self.to_dict()
+        log = list(self.changes)
         for key, value in sections.items():
-            set_path(data, key, value, merge=True)
+            set_path(data, key, value, merge=True, source=self.source)
+            log.append(f"{key}={value!r}")
         for path, value in (changes or {}).items():
-            set_path(data, path, value)
-        return Scenario.from_dict(data, source=f"{self.source} (changed)")
+            set_path(data, path, value, source=self.source)
+            log.append(f"{path}={value!r}")
+        new = Scenario.from_dict(data, source=self.source, sha256=self.source_sha256)
+        return Scenario(new.data, new.source, new.source_sha256, tuple(log))
 
     # ---------------------------------------------------------------- views
     def to_dict(self) -> dict[str, Any]:
@@ -140,7 +145,8 @@ class Scenario:
         return f"Scenario({self.name!r}, source={self.source!r})"
 
 
-def set_path(data: dict[str, Any], path: str, value: Any, *, merge: bool = False) -> None:
+def set_path(data: dict[str, Any], path: str, value: Any, *, merge: bool = False,
+             source: str = "<change>") -> None:
     """Set ``data[a][b][c] = value`` for ``path = "a.b.c"``; tables along the way must exist
     (a typo is an error, not a new key). With ``merge``, a dict value updates a table."""
     parts = path.split(".")
@@ -151,11 +157,11 @@ def set_path(data: dict[str, Any], path: str, value: Any, *, merge: bool = False
                 if parts[i + 1 :] and isinstance(node[part], str) and part == "strategy":
                     node[part] = {"name": node[part]}
                 else:
-                    raise ScenarioError("<change>", [Problem(path, f"{'.'.join(parts[:i + 1])} "
+                    raise ScenarioError(source, [Problem(path, f"{'.'.join(parts[:i + 1])} "
                                                              "is a value, not a table")])
             node = node[part]
         else:
-            raise ScenarioError("<change>", [Problem(path, f"no table {'.'.join(parts[:i + 1])!r}"
+            raise ScenarioError(source, [Problem(path, f"no table {'.'.join(parts[:i + 1])!r}"
                                                      " in the scenario")])
     last = parts[-1]
     if merge and isinstance(value, dict) and isinstance(node.get(last), dict):

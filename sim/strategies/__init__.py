@@ -6,7 +6,15 @@ True
 """
 
 from sim.strategies.base import Facts, Observation, Seat, Strategy
-from sim.strategies.registry import StrategyError, StrategySpec, describe, get, names, register, spec
+from sim.strategies.registry import (
+    StrategyError,
+    StrategySpec,
+    describe,
+    get,
+    names,
+    register,
+    spec,
+)
 
 __all__ = [
     "Facts",

@@ -160,4 +160,5 @@ class Strategy(ABC):
 
 def escalated(levels: LevelArray) -> NDArray[np.bool_]:
     """Shape ``(n_matches,)``: whether any instrument is above baseline."""
-    return np.any(levels > 0, axis=0)
+    out: NDArray[np.bool_] = np.any(levels > 0, axis=0)
+    return out

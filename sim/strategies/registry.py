@@ -146,10 +146,11 @@ def _type_name(tp: Any) -> str:
 
 def _bound(m: Any) -> str:
     ops = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
-    return " ".join(f"{op}{getattr(m, k)}" for k, op in ops.items() if getattr(m, k, None) is not None)
+    return " ".join(
+        f"{op}{getattr(m, k)}" for k, op in ops.items() if getattr(m, k, None) is not None)
 
 
 def _load_library() -> None:
     # Importing the library modules registers the bundled strategies.
-    import sim.strategies.classic  # noqa: F401
+    import sim.strategies.classic
     import sim.strategies.never_strike_first  # noqa: F401

@@ -1,0 +1,219 @@
+"""The `escalate` command: results folder, exit codes and located error messages.
+
+Run both in-process with typer's CliRunner and as the installed command in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+IPD = ROOT / "scenarios" / "ipd.toml"
+runner = CliRunner()
+
+
+def escalate_command() -> str:
+    """The installed console script next to this interpreter (or on PATH)."""
+    here = Path(sys.executable).parent / "escalate"
+    found = str(here) if here.exists() else shutil.which("escalate")
+    assert found, "the escalate command is not installed"
+    return found
+
+
+def bad_scenario(tmp_path: Path, old: str, new: str, name: str = "bad.toml") -> Path:
+    text = IPD.read_text()
+    assert old in text, old
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def test_run_writes_the_results_folder(tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    r = runner.invoke(app, ["run", str(IPD), "--out", str(out), "--matches", "3000",
+                            "--rounds", "50", "--seed", "7", "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    for name in ("manifest.json", "summary.json", "rounds.csv", "matches.csv",
+                 "trajectories.csv", "figures/timeline.pdf", "figures/timeline.png"):
+        assert (out / name).is_file(), name
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 7
+    assert manifest["matches"] == 3000 and manifest["rounds"] == 50
+    assert manifest["scenario"]["source_sha256"] is not None
+    assert manifest["scenario"]["resolved"]["simulation"]["rounds"] == 50
+    assert manifest["versions"]["numpy"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["metrics"]["payoff.US.mean"]["ci_low"] <= \
+        summary["metrics"]["payoff.US.mean"]["estimate"]
+    assert (out / "rounds.csv").read_text().count("\n") == 51  # header + 50 rounds
+    assert (out / "matches.csv").read_text().count("\n") == 3001
+    assert (out / "figures" / "timeline.pdf").read_bytes().startswith(b"%PDF")
+    assert "payoff.US.mean" in r.output and "wrote" in r.output
+    assert not list(tmp_path.glob(".res.*")), "temporary folders left behind"
+
+
+def test_existing_folder_is_refused_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    args = ["run", str(IPD), "--out", str(out), "--matches", "1024", "--rounds", "5",
+            "--workers", "1"]
+    assert runner.invoke(app, args).exit_code == 0
+    marker = out / "keep.txt"
+    marker.write_text("user data")
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2
+    assert "already exists" in r.output and "--force" in r.output
+    assert marker.exists(), "a refused run must not touch the folder"
+    r = runner.invoke(app, [*args, "--force"])
+    assert r.exit_code == 0, r.output
+    assert not marker.exists() and (out / "manifest.json").exists()
+
+
+def test_tables_are_byte_identical_across_worker_counts(tmp_path: Path) -> None:
+    outs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}"
+        r = runner.invoke(app, ["run", str(IPD), "--out", str(out), "--matches", "5000",
+                                "--rounds", "30", "--workers", workers, "--no-figures"])
+        assert r.exit_code == 0, r.output
+        outs.append(out)
+    for name in ("rounds.csv", "matches.csv", "trajectories.csv", "summary.json"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+
+
+def test_set_changes_the_scenario(tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    r = runner.invoke(app, ["run", str(IPD), "--out", str(out), "--matches", "1024",
+                            "--rounds", "20", "--workers", "1", "--no-figures",
+                            "--set", "noise.execution=0", "--set",
+                            "players.US.strategy=always_escalate"])
+    assert r.exit_code == 0, r.output
+    resolved = json.loads((out / "manifest.json").read_text())["scenario"]["resolved"]
+    assert resolved["noise"]["execution"] == 0
+    assert resolved["players"]["US"]["strategy"]["name"] == "always_escalate"
+    summary = json.loads((out / "summary.json").read_text())["metrics"]
+    assert summary["escalation.first.US"]["estimate"] == 1.0  # defector opens every match
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("discount = 1.0", "discount = 1.0\ndiscout = 0.9",
+         ["bad.toml", "simulation.discout", "unknown key", "discount"]),
+        ("execution = 0.05", "execution = 1.5",
+         ["bad.toml", "noise.execution", "less than or equal to 1", "1.5"]),
+        ('strategy = "tit_for_tat"', 'strategy = "tit_for_tatt"',
+         ["bad.toml", "players.US.strategy.name", "unknown strategy 'tit_for_tatt'",
+          "never_strike_first"]),
+        ('strategy = "generous_tit_for_tat"', 'strategy = { name = "generous_tit_for_tat", '
+         'g = 2.0 }', ["players.CN.strategy.g", "less than or equal to 1"]),
+        ("rounds = 200", "rounds = [200", ["bad.toml", "TOML syntax error", "line"]),
+        ('US = [[3.0, 0.0],   # R, S\n      [5.0, 1.0]]', 'US = [[3.0, 0.0, 1.0]]',
+         ["bad.toml", "payoffs", "shape"]),
+    ],
+    ids=["unknown-key", "probability-1.5", "unknown-strategy", "bad-parameter",
+         "toml-syntax", "matrix-shape"],
+)
+def test_bad_input_exits_2_with_a_located_message(
+        tmp_path: Path, old: str, new: str, expected: list[str]) -> None:
+    path = bad_scenario(tmp_path, old, new)
+    for command in ("run", "validate"):
+        args = [command, str(path)] + (["--out", str(tmp_path / "o")] if command == "run"
+                                       else [])
+        r = runner.invoke(app, args)
+        assert r.exit_code == 2, r.output
+        for text in expected:
+            assert text in r.output, (text, r.output)
+        assert "Traceback" not in r.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_toml_syntax_error_names_its_line(tmp_path: Path) -> None:
+    path = bad_scenario(tmp_path, "rounds = 200", "rounds = = 200")
+    line = next(i for i, s in enumerate(path.read_text().splitlines(), 1) if "= = 200" in s)
+    r = runner.invoke(app, ["validate", str(path)])
+    assert r.exit_code == 2
+    assert f"line {line}" in r.output
+
+
+def test_missing_file_and_bad_options(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["run", str(tmp_path / "nope.toml")])
+    assert r.exit_code == 2 and "nope.toml" in r.output and "cannot read" in r.output
+    r = runner.invoke(app, ["run", str(IPD), "--matches", "0"])
+    assert r.exit_code == 2
+    r = runner.invoke(app, ["run", str(IPD), "--set", "noise.executionn=0.1",
+                            "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2 and "noise.executionn" in r.output
+    r = runner.invoke(app, ["run", str(IPD), "--set", "nonsense", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2 and "PATH=VALUE" in r.output
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    path = bad_scenario(tmp_path, "execution = 0.05", "execution = 1.5")
+    r = runner.invoke(app, ["run", str(path), "--debug", "--out", str(tmp_path / "o")])
+    assert r.exit_code != 0
+    assert r.exception is not None and type(r.exception).__name__ == "ScenarioError"
+
+
+def test_strategies_lists_the_registry() -> None:
+    from sim.strategies import names
+
+    r = runner.invoke(app, ["strategies"])
+    assert r.exit_code == 0
+    for name in names():
+        assert f"{name}:" in r.output
+    assert "instrument_choice" in r.output and "nice=True" in r.output
+    rows = json.loads(runner.invoke(app, ["strategies", "--json"]).output)
+    nsf = next(row for row in rows if row["name"] == "never_strike_first")
+    assert {p["name"] for p in nsf["params"]} == {
+        "ratio", "lag", "cap", "instrument_choice", "forgive"}
+    assert nsf["facts"]["nice"] is True
+
+
+def test_schema_is_json_schema() -> None:
+    r = runner.invoke(app, ["schema"])
+    assert r.exit_code == 0
+    schema = json.loads(r.output)
+    assert set(schema["properties"]) >= {"scenario", "simulation", "noise", "players"}
+
+
+def test_bundled_scenarios_validate() -> None:
+    paths = sorted(str(p) for p in (ROOT / "scenarios").glob("*.toml"))
+    assert len(paths) >= 2
+    r = runner.invoke(app, ["validate", *paths])
+    assert r.exit_code == 0, r.output
+
+
+def test_installed_command_and_python_m(tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    p = subprocess.run([escalate_command(), "run", str(IPD), "--out", str(out), "--matches",
+                        "1024", "--rounds", "10", "--no-figures"],
+                       capture_output=True, text=True, check=False)
+    assert p.returncode == 0, p.stderr
+    assert (out / "summary.json").is_file()
+    bad = bad_scenario(tmp_path, "execution = 0.05", "execution = 1.5")
+    p = subprocess.run([escalate_command(), "run", str(bad)], capture_output=True, text=True,
+                       check=False)
+    assert p.returncode == 2
+    assert "noise.execution" in p.stderr and "Traceback" not in p.stderr
+    p = subprocess.run([sys.executable, "-m", "sim", "validate", str(IPD)],
+                       capture_output=True, text=True, check=False)
+    assert p.returncode == 0 and "ok:" in p.stdout
+
+
+def test_import_changes_no_process_wide_setting() -> None:
+    code = ("import multiprocessing as m, sys; before = m.get_start_method(allow_none=True); "
+            "import sim; sim.load_scenario; sim.simulate; "
+            "assert m.get_start_method(allow_none=True) == before; "
+            "assert 'matplotlib' not in sys.modules; print('ok')")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       check=False, cwd=ROOT)
+    assert p.returncode == 0 and "ok" in p.stdout, p.stderr
