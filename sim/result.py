@@ -92,8 +92,10 @@ class Result:
 
     def matches(self) -> pd.DataFrame:
         """One row per match: mean payoff per round and discounted payoff of each player,
-        the first escalation (round and who: a player, ``both`` or ``none``), the rungs each
-        player stepped up, the rounds at peace and the final level of each instrument."""
+        the first escalation (round and who: a player, ``both`` or ``none``) that happened,
+        including those caused by execution noise, and the first one a strategy chose, the
+        rungs each player stepped up, the rounds at peace and the final level of each
+        instrument."""
         import pandas as pd
 
         d, game = self.data, self.scenario.game
@@ -107,6 +109,9 @@ class Result:
             d.first_round < 0)
         labels = np.array([*game.players, "both", "none"], dtype=object)
         cols["first_escalator"] = labels[np.where(d.first_who == NOBODY, 3, d.first_who)]
+        cols["first_chosen_round"] = pd.Series(d.chosen_round, dtype="Int64").mask(
+            d.chosen_round < 0)
+        cols["first_chosen_by"] = labels[np.where(d.chosen_who == NOBODY, 3, d.chosen_who)]
         for p, name in enumerate(game.players):
             cols[f"steps_{name}"] = d.steps[p]
         cols["peace_rounds"] = d.peace_rounds
@@ -163,6 +168,14 @@ class Result:
                 int(np.count_nonzero(d.first_who == code)), m,
                 f"share of matches where {who} escalated first" if code != BOTH else
                 "share of matches where both escalated first in the same round")
+        chosen = d.chosen_round >= 0
+        out["escalation.p_chosen"] = _share(int(chosen.sum()), m, "share of matches where a "
+                                            "strategy chose to escalate")
+        for code, who in [(0, game.players[0]), (1, game.players[1]), (BOTH, "both")]:
+            out[f"escalation.first_chosen.{who}"] = _share(
+                int(np.count_nonzero(d.chosen_who == code)), m,
+                f"share of matches where {who} chose to escalate first" if code != BOTH else
+                "share of matches where both chose to escalate first in the same round")
         if escalated.any():
             first = d.first_round[escalated]
             out["escalation.first_round.median"] = _point(
@@ -185,7 +198,8 @@ def count_quantile(counts: NDArray[np.int64], q: float) -> NDArray[np.int64]:
     share reaches ``q`` (the lower empirical quantile of a discrete distribution)."""
     cum = np.cumsum(counts, axis=1)
     need = q * cum[:, -1:]
-    level: NDArray[np.int64] = np.argmax(cum >= need - 1e-9 * cum[:, -1:], axis=1)
+    reached = (cum >= need - 1e-9 * cum[:, -1:]) & (cum > 0)
+    level: NDArray[np.int64] = np.argmax(reached, axis=1)
     return level
 
 

@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 import sim.engine
 from sim._rng import BatchRandom
 from sim.engine import Plan, Step, iter_rounds
+from sim.model import Game, Instrument
 from sim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,3 +71,22 @@ def play_with_payoffs(
     levels = np.stack([st.levels.copy() for st in steps])
     payoffs = np.stack([st.payoffs.copy() for st in steps])
     return levels, payoffs
+
+
+def multi_game(players: tuple[str, str] = ("US", "CN")) -> Game:
+    """An additive dilemma with two instruments per player (ladders of 3 and 4 rungs):
+    escalating pays the escalator (gain > cost) but hurts the target more, pain is positive
+    above baseline, and CN's rare earths inflict the most pain per unit of own cost."""
+
+    def inst(name: str, owner: int, gain: tuple[float, ...], cost: tuple[float, ...],
+             pain: tuple[float, ...]) -> Instrument:
+        n = len(pain)
+        return Instrument(name, owner, tuple(f"{name}{i}" for i in range(n)),
+                          gain=gain, cost=cost, pain=pain)
+
+    return Game.from_instruments(players, [
+        inst("tariff", 0, (0, 1.5, 3), (0, 0.5, 1.5), (0, 1, 3)),
+        inst("chips", 0, (0, 0.5, 1, 1.5), (0, 0.2, 0.4, 0.8), (0, 1, 2.5, 4)),
+        inst("tariff", 1, (0, 1, 2), (0, 0.5, 1), (0, 1.5, 3)),
+        inst("rare_earths", 1, (0, 0.5, 1, 1.5), (0, 0.1, 0.2, 0.3), (0, 2, 3, 6)),
+    ])

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import ipd_with, play, run_steps
-from hypothesis import HealthCheck, given, settings
+from conftest import ipd_with, multi_game, play, run_steps
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
@@ -114,7 +114,8 @@ def assert_same_run(a: RunData, b: RunData) -> None:
             assert x == y, f.name
 
 
-def first_escalation(levels: NDArray[np.integer], before: NDArray[np.integer]) -> NDArray[np.int64]:
+def first_escalation(levels: NDArray[np.integer], before: NDArray[np.integer]
+                     ) -> NDArray[np.int64]:
     """First round in which any of the given instruments rises above its previous level,
     per match (-1: never). ``levels`` is ``(R, k, n)``, ``before`` the initial ``(k,)``."""
     prev = np.concatenate([np.broadcast_to(before[None, :, None], (1, *levels.shape[1:])),
@@ -155,8 +156,21 @@ def test_levels_stay_on_ladder(plan: Plan, n: int, seed: int) -> None:
     _check_ladder(plan, n, seed)
 
 
+def _long_ladder_plan(max_step: int) -> Plan:
+    """Both players with one 127-rung ladder, always_escalate against appease."""
+    n = 127
+    zero, labels = (0.0,) * n, tuple(str(i) for i in range(n))
+    lin = tuple(float(i) for i in range(n))
+    game = Game.from_instruments(PLAYERS, [
+        Instrument("x", 0, labels, gain=zero, cost=zero, pain=lin),
+        Instrument("y", 1, labels, gain=zero, cost=zero, pain=lin)])
+    return Plan(game, (spec("always_escalate"), spec("appease")),
+                Rules(rounds=80, max_step=max_step))
+
+
 @settings(max_examples=30, deadline=None)
-@given(plans(max_levels=127, max_rounds=70, noisy=False), seeds)
+@given(plans(max_levels=127, max_rounds=6, noisy=False), seeds)
+@example(_long_ladder_plan(70), 0)
 def test_levels_stay_on_ladder_long_ladders(plan: Plan, seed: int) -> None:
     """The same invariants on ladders up to the longest allowed (127 levels)."""
     _check_ladder(plan, 3, seed)
@@ -165,14 +179,7 @@ def test_levels_stay_on_ladder_long_ladders(plan: Plan, seed: int) -> None:
 def test_max_step_on_longest_ladder() -> None:
     """always_escalate with max_step=2 on a 127-level ladder climbs 2 rungs per round to the
     top (126) and stays there."""
-    n = 127
-    zero, labels = (0.0,) * n, tuple(str(i) for i in range(n))
-    lin = tuple(float(i) for i in range(n))
-    game = Game.from_instruments(PLAYERS, [
-        Instrument("x", 0, labels, gain=zero, cost=zero, pain=lin),
-        Instrument("y", 1, labels, gain=zero, cost=zero, pain=lin)])
-    plan = Plan(game, (spec("always_escalate"), spec("appease")), Rules(rounds=80, max_step=2))
-    us = play(plan)[:, 0, 0].astype(int)
+    us = play(_long_ladder_plan(2))[:, 0, 0].astype(int)
     expected = np.minimum(2 * np.arange(1, 81), 126)
     np.testing.assert_array_equal(us, expected)
 
@@ -216,22 +223,6 @@ def test_workers_do_not_change_results(plan: Plan, seed: int) -> None:
 
 
 # ------------------------------------------------------------------ (d) nice never first
-def _multi_game() -> Game:
-    """Two instruments each, ladders of 3 and 4 rungs, positive pain above baseline."""
-    def inst(name: str, owner: int, pain: tuple[float, ...], cost: tuple[float, ...]
-             ) -> Instrument:
-        n = len(pain)
-        return Instrument(name, owner, tuple(f"{name}{i}" for i in range(n)),
-                          gain=(0.0,) * n, cost=cost, pain=pain)
-
-    return Game.from_instruments(PLAYERS, [
-        inst("tariff", 0, (0, 1, 3), (0, 0.5, 1.5)),
-        inst("chips", 0, (0, 1, 2.5, 4), (0, 0.2, 0.4, 0.8)),
-        inst("tariff", 1, (0, 1.5, 3), (0, 0.5, 1)),
-        inst("rare_earths", 1, (0, 2, 3, 6), (0, 0.1, 0.2, 0.3)),
-    ])
-
-
 def _check_nice_not_first(plan: Plan, nice_player: int, seed: int, n: int = 16) -> None:
     game = plan.game
     levels = play(plan, n, seed)
@@ -250,7 +241,7 @@ def test_nice_never_escalates_first(nice: str, opponent: str) -> None:
     noiseless: its first escalation comes strictly after the opponent's, or never
     (on the IPD and on a two-instrument-per-player game; several seeds)."""
     ipd = ipd_with("appease", "appease", noise=0.0, rounds=40).plan
-    for game in (ipd.game, _multi_game()):
+    for game in (ipd.game, multi_game()):
         for nice_player in (0, 1):
             pair = [spec(opponent), spec(opponent)]
             pair[nice_player] = spec(nice)
@@ -275,7 +266,7 @@ def test_nice_never_escalates_first_random_games(
 
 def test_nice_check_detects_a_first_strike() -> None:
     """The check itself fails when the 'nice' side strikes first (it can fail)."""
-    plan = Plan(_multi_game(), (spec("random"), spec("appease")), Rules(rounds=30))
+    plan = Plan(multi_game(), (spec("random"), spec("appease")), Rules(rounds=30))
     with pytest.raises(AssertionError):
         _check_nice_not_first(plan, 0, seed=0)
 
@@ -284,8 +275,9 @@ def test_nice_check_detects_a_first_strike() -> None:
 @settings(max_examples=40, deadline=None)
 @given(plans(max_rounds=10), st.integers(1, 300), seeds)
 def test_reduce_agrees_with_trajectories(plan: Plan, matches: int, seed: int) -> None:
-    """first_round, first_who, steps, peace_rounds, final, totals and level counts of the
-    reducer equal a direct computation on the full trajectories, and those equal the
+    """first_round/first_who (from levels in effect), chosen_round/chosen_who (from intended
+    levels), steps, peace_rounds, final, totals, per-round payoff sums and level counts of
+    the reducer equal a direct computation on the full trajectories, and those equal the
     round-by-round engine (the conftest helper)."""
     d = run_plan(plan, matches=matches, seed=seed, workers=1, sample=matches)
     game = plan.game
@@ -307,13 +299,30 @@ def test_reduce_agrees_with_trajectories(plan: Plan, matches: int, seed: int) ->
     for p in (0, 1):
         np.testing.assert_array_equal(d.steps[p], rises[game.of(p)].sum(axis=0))
     np.testing.assert_array_equal(d.peace_rounds, (lv == 0).all(axis=1).sum(axis=0))
+    np.testing.assert_array_equal(d.peace, (lv == 0).all(axis=1).sum(axis=1))
+    up = lv > prev  # (R, K, M)
+    for p in (0, 1):
+        np.testing.assert_array_equal(d.escalating[:, p],
+                                      up[:, game.of(p)].any(axis=1).sum(axis=1))
     np.testing.assert_array_equal(d.final, lv[-1])
     np.testing.assert_allclose(d.total, d.traj_payoffs.sum(axis=0))
     for j in range(game.n_instruments):
         for level in range(int(game.n_levels[j])):
             np.testing.assert_array_equal(d.level_counts[:, j, level],
                                           (lv[:, j] == level).sum(axis=1))
-    np.testing.assert_allclose(d.pay_sum.sum(axis=2), d.traj_payoffs.sum(axis=2))
+    np.testing.assert_allclose(d.pay_sum, d.traj_payoffs.sum(axis=2), atol=1e-9)
+    # the first escalation a strategy chose: intended level above the level entering a round
+    steps = run_steps(plan, matches, seed)
+    chose = np.stack([s.intended.astype(int) > s.before.astype(int) for s in steps])
+    ch = [np.where(chose[:, game.of(p)].any(axis=1).any(axis=0),
+                   chose[:, game.of(p)].any(axis=1).argmax(axis=0), -1) for p in (0, 1)]
+    ch_first = np.where((ch[0] >= 0) & (ch[1] >= 0), np.minimum(*ch), np.maximum(*ch))
+    np.testing.assert_array_equal(d.chosen_round, ch_first)
+    ch_who = np.full(matches, NOBODY)
+    for p in (0, 1):
+        ch_who[(ch[p] == ch_first) & (ch_first >= 0)] = p
+    ch_who[(ch[0] == ch_first) & (ch[1] == ch_first) & (ch_first >= 0)] = BOTH
+    np.testing.assert_array_equal(d.chosen_who, ch_who)
 
 
 def test_first_escalation_bookkeeping_examples() -> None:

@@ -44,7 +44,10 @@ class RunData:
     ``escalating`` ``(R, 2)`` matches where each player stepped up.
 
     Per match (``M`` matches): ``total`` and ``discounted`` ``(2, M)`` payoffs,
-    ``first_round`` ``(M,)`` (-1: never), ``first_who`` ``(M,)`` (0, 1, 2 = both, -1 = none),
+    ``first_round`` ``(M,)`` (-1: never), ``first_who`` ``(M,)`` (0, 1, 2 = both, -1 = none)
+    of the first escalation that happened (chosen or by execution noise), ``chosen_round``
+    and ``chosen_who`` likewise of the first escalation a strategy chose (intended level
+    above the current one),
     ``steps`` ``(2, M)`` rungs stepped up, ``peace_rounds`` ``(M,)`` rounds with every
     instrument at baseline, ``final`` ``(K, M)``.
 
@@ -61,6 +64,8 @@ class RunData:
     discounted: FloatArray
     first_round: NDArray[np.int32]
     first_who: NDArray[np.int8]
+    chosen_round: NDArray[np.int32]
+    chosen_who: NDArray[np.int8]
     steps: NDArray[np.int32]
     peace_rounds: NDArray[np.int32]
     final: NDArray[np.int8]
@@ -108,6 +113,8 @@ def reduce_rounds(
         discounted=np.zeros((2, n)),
         first_round=np.full(n, -1, dtype=np.int32),
         first_who=np.full(n, NOBODY, dtype=np.int8),
+        chosen_round=np.full(n, -1, dtype=np.int32),
+        chosen_who=np.full(n, NOBODY, dtype=np.int8),
         steps=np.zeros((2, n), dtype=np.int32),
         peace_rounds=np.zeros(n, dtype=np.int32),
         final=np.repeat(game.initial_levels.astype(np.int8)[:, None], n, axis=1),
@@ -130,7 +137,8 @@ def reduce_rounds(
              ] if profiles else []
     hit = np.zeros(n, dtype=np.bool_)
     weight = 1.0
-    pending = True  # some match has not escalated yet
+    pending = chosen_pending = True  # some match has not escalated (by choice) yet
+    chose = np.zeros((k, n), dtype=np.bool_)
     for st in steps:
         t, lv = st.t, st.levels
         counts = out.level_counts[t]
@@ -164,13 +172,11 @@ def reduce_rounds(
                for sp in spans]
         out.escalating[t] = [np.count_nonzero(u) for u in ups]
         if pending:
-            new = (out.first_round < 0) & ((ups[0] != 0) | (ups[1] != 0))
-            if new.any():
-                out.first_round[new] = t
-                up0, up1 = ups[0] != 0, ups[1] != 0
-                who = up1.view(np.int8) + (up0 & up1).view(np.int8)  # 0, 1 or 2 = both
-                out.first_who[new] = who[new]
-                pending = bool(np.any(out.first_round < 0))
+            pending = _first(out.first_round, out.first_who, t, ups[0] != 0, ups[1] != 0)
+        if chosen_pending:
+            np.greater(st.intended, st.before, out=chose)
+            chosen_pending = _first(out.chosen_round, out.chosen_who, t,
+                                    chose[spans[0]].any(axis=0), chose[spans[1]].any(axis=0))
         if s:
             out.traj_levels[t] = lv[:, :s]
             out.traj_payoffs[t] = game.payoffs_by_instrument(lv[:, :s], st.exposure)
@@ -185,6 +191,19 @@ def reduce_rounds(
     if rules.discount == 1.0:
         out.discounted = out.total.copy()
     return _Partial(out, prof_counts, unit_sums)
+
+
+def _first(rounds: NDArray[np.int32], who: NDArray[np.int8], t: int,
+           up0: NDArray[np.bool_], up1: NDArray[np.bool_]) -> bool:
+    """Record round ``t`` and who (0, 1 or 2 = both) for matches escalating for the first
+    time; return whether some match has still not escalated."""
+    new = (rounds < 0) & (up0 | up1)
+    if new.any():
+        rounds[new] = t
+        code = up1.view(np.int8) + (up0 & up1).view(np.int8)
+        who[new] = code[new]
+        return bool(np.any(rounds < 0))
+    return True
 
 
 def merge(parts: Sequence[_Partial], plan: Plan) -> RunData:
@@ -216,6 +235,8 @@ def merge(parts: Sequence[_Partial], plan: Plan) -> RunData:
         discounted=cat("discounted", 1),
         first_round=cat("first_round", 0),
         first_who=cat("first_who", 0),
+        chosen_round=cat("chosen_round", 0),
+        chosen_who=cat("chosen_who", 0),
         steps=cat("steps", 1),
         peace_rounds=cat("peace_rounds", 0),
         final=cat("final", 1),

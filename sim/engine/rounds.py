@@ -145,6 +145,8 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
     step = rules.max_step if limited else None
     floor = np.zeros((k, n), dtype=LEVEL_DTYPE)
     ceiling = np.repeat(top, n, axis=1)
+    step_arr = np.full((k, n), step or 0, dtype=LEVEL_DTYPE)
+    below_top = ceiling - step_arr  # may be negative where a ladder is shorter than a step
     exec_noise = streams.execution.bernoulli(p_exec, not two_level) if any(p_exec) else None
     seen_noise = streams.perception.bernoulli(p_seen, not two_level) if any(p_seen) else None
     for t in range(rules.rounds):
@@ -156,8 +158,12 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
             own, opp = spans[p], spans[1 - p]
             obs = Observation(t, levels[own], seen[opp], exposure)
             intended[own] = players[p].decide(obs, streams.strategy)
-        if step is not None:
-            np.clip(intended, levels - step, levels + step, out=intended)
+        if step is not None:  # bounds formed without leaving int8 (levels + step could wrap)
+            hi = np.minimum(levels, below_top)
+            hi += step_arr
+            lo = np.maximum(levels, step_arr)
+            lo -= step_arr
+            np.clip(intended, lo, hi, out=intended)
         np.maximum(intended, floor, out=intended)  # full arrays: scalar bounds are slow
         np.minimum(intended, ceiling, out=intended)
         now = intended

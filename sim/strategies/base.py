@@ -101,7 +101,7 @@ class Seat:
         top = self.game.n_levels - 1
         for i, jp in self.pairs:
             ti, tj = int(top[self.own[i]]), int(top[self.opp[jp]])
-            lv = opp_levels[jp] if ti == tj else -((-opp_levels[jp] * ti) // tj)
+            lv = opp_levels[jp] if ti == tj else -((-opp_levels[jp].astype(np.int64) * ti) // tj)
             np.maximum(target[i], lv, out=target[i])
         return target
 

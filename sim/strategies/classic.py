@@ -79,8 +79,10 @@ class GenerousTitForTat(Strategy):
 
     @classmethod
     def facts(cls, params: Any) -> Facts:
-        return Facts(nice=True, retaliatory=True, forgiving=True, stochastic=True,
-                     memory_depth=1)
+        # With g = None the generosity comes from the game; facts assume 0 < g < 1 then.
+        g = params.g
+        return Facts(nice=True, retaliatory=g is None or g < 1, forgiving=True,
+                     stochastic=g is None or 0 < g < 1, memory_depth=1)
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         forgive = rng.random(1)[0] < self.g
@@ -165,7 +167,9 @@ class WinStayLoseShift(Strategy):
 
     @classmethod
     def facts(cls, params: Any) -> Facts:
-        return Facts(nice=True, retaliatory=True, forgiving=True, stochastic=False,
+        # Not forgiving in the sense of Facts: once it has escalated against an opponent
+        # that then restrains, it "wins" and stays escalated (it exploits a cooperator).
+        return Facts(nice=True, retaliatory=True, forgiving=False, stochastic=False,
                      memory_depth=1)
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
@@ -192,7 +196,9 @@ class MemoryOne(Strategy):
 
     Restrains with probability ``p_cc``, ``p_cd``, ``p_dc`` or ``p_dd`` according to last
     round's state (own escalated?, opponent escalated?), and with ``p0`` in round 0;
-    otherwise defects (one rung up everywhere). The defaults are tit-for-tat.
+    otherwise defects (one rung up everywhere). With the defaults it plays tit-for-tat on
+    two-level ladders that start at baseline, except that in round 0 it restrains whatever
+    it perceives (tit-for-tat copies the initial state as perceived).
     """
 
     name = "memory_one"
@@ -206,7 +212,7 @@ class MemoryOne(Strategy):
         return Facts(
             nice=p.p0 == 1 and p.p_cc == 1,
             retaliatory=p.p_cd < 1,
-            forgiving=p.p_dc > 0 or p.p_dd > 0,
+            forgiving=p.p_dc > 0,
             stochastic=any(0 < x < 1 for x in probs),
             memory_depth=1,
         )
