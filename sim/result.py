@@ -154,28 +154,16 @@ class Result:
         (``scipy.stats.binomtest``). Names are stable: sweeps refer to them.
         """
         d, game = self.data, self.scenario.game
-        r, m = self.rounds_count, self.matches_count
+        r = self.rounds_count
         out: dict[str, dict[str, Any]] = {}
         for p, name in enumerate(game.players):
             out[f"payoff.{name}.mean"] = _mean(d.total[p] / r, f"{name}'s mean payoff per round")
             out[f"payoff.{name}.discounted"] = _mean(
                 d.discounted[p], f"{name}'s discounted payoff over the match")
         escalated = d.first_round >= 0
-        out["escalation.p_any"] = _share(int(escalated.sum()), m,
-                                         "share of matches with any escalation")
-        for code, who in [(0, game.players[0]), (1, game.players[1]), (BOTH, "both")]:
-            out[f"escalation.first.{who}"] = _share(
-                int(np.count_nonzero(d.first_who == code)), m,
-                f"share of matches where {who} escalated first" if code != BOTH else
-                "share of matches where both escalated first in the same round")
-        chosen = d.chosen_round >= 0
-        out["escalation.p_chosen"] = _share(int(chosen.sum()), m, "share of matches where a "
-                                            "strategy chose to escalate")
-        for code, who in [(0, game.players[0]), (1, game.players[1]), (BOTH, "both")]:
-            out[f"escalation.first_chosen.{who}"] = _share(
-                int(np.count_nonzero(d.chosen_who == code)), m,
-                f"share of matches where {who} chose to escalate first" if code != BOTH else
-                "share of matches where both chose to escalate first in the same round")
+        out.update(_first_movers("first", "escalated", escalated, d.first_who, game.players))
+        out.update(_first_movers("first_chosen", "chose to escalate", d.chosen_round >= 0,
+                                 d.chosen_who, game.players))
         if escalated.any():
             first = d.first_round[escalated]
             out["escalation.first_round.median"] = _point(
@@ -191,6 +179,20 @@ class Result:
             out[f"level.{key}.final"] = _mean(d.final[j].astype(float),
                                               f"mean level (rung) of {key} in the last round")
         return out
+
+
+def _first_movers(key: str, verb: str, happened: NDArray[np.bool_], who: NDArray[np.int8],
+                  players: tuple[str, str]) -> dict[str, dict[str, Any]]:
+    """Share of matches where any escalation happened (``escalation.p_any`` or
+    ``escalation.p_chosen``) and where each player, or both at once, did it first."""
+    m = happened.size
+    name = "escalation.p_any" if key == "first" else "escalation.p_chosen"
+    out = {name: _share(int(happened.sum()), m, f"share of matches where a player {verb}")}
+    for code, label in [(0, players[0]), (1, players[1]), (BOTH, "both")]:
+        text = (f"share of matches where {label} {verb} first" if code != BOTH else
+                f"share of matches where both {verb} first, in the same round")
+        out[f"escalation.{key}.{label}"] = _share(int(np.count_nonzero(who == code)), m, text)
+    return out
 
 
 def count_quantile(counts: NDArray[np.int64], q: float) -> NDArray[np.int64]:

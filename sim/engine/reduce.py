@@ -175,8 +175,8 @@ def reduce_rounds(
             pending = _first(out.first_round, out.first_who, t, ups[0] != 0, ups[1] != 0)
         if chosen_pending:
             np.greater(st.intended, st.before, out=chose)
-            chosen_pending = _first(out.chosen_round, out.chosen_who, t,
-                                    chose[spans[0]].any(axis=0), chose[spans[1]].any(axis=0))
+            c0, c1 = (np.any(chose[sp], axis=0) for sp in spans)
+            chosen_pending = _first(out.chosen_round, out.chosen_who, t, c0, c1)
         if s:
             out.traj_levels[t] = lv[:, :s]
             out.traj_payoffs[t] = game.payoffs_by_instrument(lv[:, :s], st.exposure)
@@ -193,8 +193,8 @@ def reduce_rounds(
     return _Partial(out, prof_counts, unit_sums)
 
 
-def _first(rounds: NDArray[np.int32], who: NDArray[np.int8], t: int,
-           up0: NDArray[np.bool_], up1: NDArray[np.bool_]) -> bool:
+def _first(rounds: NDArray[np.int32], who: NDArray[np.int8], t: int, up0: Any, up1: Any
+           ) -> bool:
     """Record round ``t`` and who (0, 1 or 2 = both) for matches escalating for the first
     time; return whether some match has still not escalated."""
     new = (rounds < 0) & (up0 | up1)
