@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from sim.scenario import Scenario
 
 
+#: Quantiles of levels across matches reported per round.
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
 @dataclass(frozen=True, eq=False)
 class Result:
     """Many matches of one scenario, reduced.
@@ -62,9 +66,9 @@ class Result:
     # ------------------------------------------------------------------ tables
     def rounds(self) -> pd.DataFrame:
         """One row per round: mean payoffs, the share of matches at peace (every instrument
-        at baseline) and escalating, and per instrument the mean level and the 5%, 50% and
-        95% quantiles across matches (exact, from level counts); with ``values`` on the
-        ladder, also the mean value."""
+        at baseline) and escalating, and per instrument the mean level and the 5, 25, 50,
+        75 and 95% quantiles across matches (exact, from level counts); with ``values`` on
+        the ladder, also the mean value."""
         import pandas as pd
 
         d, game = self.data, self.scenario.game
@@ -84,7 +88,7 @@ class Result:
             counts = d.level_counts[:, j, : inst.n_levels]
             levels = np.arange(inst.n_levels)
             cols[f"{key}.mean"] = counts @ levels / m
-            for q in (0.05, 0.5, 0.95):
+            for q in QUANTILES:
                 cols[f"{key}.q{round(q * 100):02d}"] = count_quantile(counts, q)
             if inst.values is not None:
                 cols[f"{key}.value_mean"] = counts @ np.asarray(inst.values) / m

@@ -39,8 +39,8 @@ STYLE: dict[str, Any] = {
 
 def timeline_data(result: Result) -> pd.DataFrame:
     """Tidy table behind the timeline figure: one row per round and instrument with
-    ``x`` (date or round), ``player``, ``instrument``, ``mean``, ``low`` (5%) and ``high``
-    (95%) level across matches, and ``top`` (the ladder's top rung)."""
+    ``x`` (date or round), ``player``, ``instrument``, ``mean`` level across matches and
+    the ``q05``, ``q25``, ``q50``, ``q75`` and ``q95`` quantiles (rungs)."""
     import pandas as pd
 
     rounds = result.rounds()
@@ -49,52 +49,79 @@ def timeline_data(result: Result) -> pd.DataFrame:
     frames = []
     for inst in game.instruments:
         key = f"{game.players[inst.owner]}.{inst.name}"
-        frames.append(pd.DataFrame({
-            "x": x,
-            "player": game.players[inst.owner],
-            "instrument": inst.name,
-            "mean": rounds[f"{key}.mean"],
-            "low": rounds[f"{key}.q05"],
-            "high": rounds[f"{key}.q95"],
-            "top": inst.n_levels - 1,
-        }))
+        frame = pd.DataFrame({"x": x, "player": game.players[inst.owner],
+                              "instrument": inst.name, "mean": rounds[f"{key}.mean"]})
+        for q in ("q05", "q25", "q50", "q75", "q95"):
+            frame[q] = rounds[f"{key}.{q}"]
+        frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 
+def ladder_ticks(labels: Sequence[str], values: Sequence[float] | None, unit: str
+                 ) -> tuple[list[str], str]:
+    """Tick labels of a ladder and the unit to name in the panel title: the values when
+    they rise strictly (``%`` for percent), else the level labels (shortened)."""
+    numeric = values is not None and unit != "rung" and all(
+        b > a for a, b in zip(values, values[1:], strict=False))
+    if values is not None and numeric:
+        pct = unit in ("pct", "%")
+        return [f"{v:g}%" if pct else f"{v:g}" for v in values], "" if pct else unit
+    return [label if len(label) <= 16 else label[:15] + "…" for label in labels], ""
+
+
 def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
-    """Levels of every instrument over rounds, one panel per player: the mean across
-    matches (line) and the 5-95% band. Pass two axes as ``ax`` to draw into them."""
+    """Levels of every instrument over rounds, one panel per instrument (a row per
+    player): the mean across matches (line), the interquartile band (dark) and the
+    5-95% band (light). Pass one axis per instrument as ``ax`` (player 0's first)."""
     import matplotlib as mpl
+    import matplotlib.dates as mdates
     from matplotlib.figure import Figure
 
     data = timeline_data(result)
     game = result.scenario.game
+    k = game.n_instruments
     with mpl.rc_context(STYLE):  # type: ignore[arg-type]
         if ax is None:
-            fig = Figure(figsize=(7.0, 4.2), layout="constrained")
-            axes = list(fig.subplots(2, 1, sharex=True))
+            cols = max(len(game.of(0)), len(game.of(1)))
+            fig = Figure(figsize=(7.0, 1.2 + 1.9 * 2), layout="constrained")
+            grid = fig.subplots(2, cols, sharex=True, squeeze=False)
+            axes = [grid[p][c] for p in (0, 1) for c in range(len(game.of(p)))]
+            for p in (0, 1):
+                for c in range(len(game.of(p)), cols):
+                    grid[p][c].set_visible(False)
         else:
             axes = list(ax)
-            if len(axes) != 2:
-                raise ValueError("timeline_figure draws two panels: pass two axes")
+            if len(axes) != k:
+                raise ValueError(f"timeline_figure draws {k} panels: pass {k} axes")
             fig = axes[0].figure
-        for axis, player in zip(axes, game.players, strict=True):
-            own = data[data["player"] == player]
-            for i, (name, d) in enumerate(own.groupby("instrument", sort=False)):
-                colour = PALETTE[i % len(PALETTE)]
-                axis.fill_between(d["x"], d["low"], d["high"], color=colour, alpha=0.18,
-                                  linewidth=0, step="mid")
-                axis.plot(d["x"], d["mean"], color=colour, linewidth=1.2, label=str(name))
-            top = int(own["top"].max())
-            axis.set_ylim(-0.15, top + 0.15)
-            axis.set_yticks(range(top + 1))
-            axis.set_ylabel("level (rung)")
-            axis.set_title(f"{player}: mean level, band = 5-95% of matches", loc="left")
-            axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        for axis, inst in zip(axes, game.instruments, strict=True):
+            player = game.players[inst.owner]
+            d = data[(data["player"] == player) & (data["instrument"] == inst.name)]
+            colour = PALETTE[inst.owner]
+            axis.fill_between(d["x"], d["q05"], d["q95"], color=colour, alpha=0.15,
+                              linewidth=0, step="mid", label="5-95%")
+            axis.fill_between(d["x"], d["q25"], d["q75"], color=colour, alpha=0.35,
+                              linewidth=0, step="mid", label="25-75%")
+            axis.plot(d["x"], d["mean"], color=colour, linewidth=1.2, label="mean")
+            top = inst.n_levels - 1
+            axis.set_ylim(-0.2, top + 0.2)
+            ticks, unit = ladder_ticks(inst.labels, inst.values, inst.unit)
+            step = max(1, -(-len(ticks) // 6))  # at most about six tick labels
+            axis.set_yticks(range(0, top + 1, step), ticks[::step])
+            axis.set_title(f"{player} {inst.name}", loc="left")
+            if unit:
+                axis.set_ylabel(unit)
             axis.grid(axis="y", linewidth=0.3, alpha=0.5)
-        axes[-1].set_xlabel("date" if "date" in result.rounds() else "round")
-        fig.suptitle(f"{result.scenario.name}: {result.matches_count:,} matches, "
-                     f"seed {result.seed}", fontsize=9)
+            if "date" in str(d["x"].dtype):
+                locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+                axis.xaxis.set_major_locator(locator)
+                axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+            else:
+                axis.set_xlabel("round")
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False)
+        fig.suptitle(f"{result.scenario.name}: level across {result.matches_count:,} "
+                     f"matches, seed {result.seed}", fontsize=9)
     return fig
 
 
