@@ -217,3 +217,20 @@ def test_import_changes_no_process_wide_setting() -> None:
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        check=False, cwd=ROOT)
     assert p.returncode == 0 and "ok" in p.stdout, p.stderr
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bar (an update callback) on a terminal; nothing when stderr is not a terminal."""
+    from rich.console import Console
+
+    from sim.cli import _progress
+
+    monkeypatch.setattr(Console, "is_terminal", property(lambda self: False))
+    update, stop = _progress("x")
+    assert update is None
+    stop()
+    monkeypatch.setattr(Console, "is_terminal", property(lambda self: True))
+    update, stop = _progress("x")
+    assert callable(update)
+    update(10, 100)
+    stop()
