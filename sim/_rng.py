@@ -19,7 +19,8 @@ STREAM_UNIT = 1024
 #: Rounds of noise bits fetched from each unit's generator at once.
 CHUNK_ROUNDS = 32
 
-#: Independent streams of each unit, by purpose (the last element of the spawn key).
+#: Independent streams of each unit, by purpose (the last element of the spawn key):
+#: execution noise, perception noise, then player 0's and player 1's strategies.
 EXECUTION, PERCEPTION, STRATEGY = 0, 1, 2
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from sim.engine.run import Progress, default_workers, run_plan
+from sim.engine.run import Progress, default_workers, processes_used, run_plan
 from sim.result import Result
 
 if TYPE_CHECKING:
@@ -45,19 +45,16 @@ def simulate(
     >>> res.matches().shape[0]
     2048
     """
-    overrides = {}
-    if rounds is not None:
-        overrides["rounds"] = rounds
-    if trajectories is not None:
-        overrides["trajectories"] = trajectories
-    if overrides:
+    given = {"matches": matches, "seed": seed, "rounds": rounds, "trajectories": trajectories}
+    overrides = {k: v for k, v in given.items() if v is not None}
+    if overrides:  # so that the result's scenario is exactly what ran
         scenario = scenario.replace(simulation=overrides)
     sim_ = scenario.data.simulation
-    matches = sim_.matches if matches is None else matches
-    seed = sim_.seed if seed is None else seed
     workers = default_workers() if workers is None else workers
     t0 = time.perf_counter()
-    data = run_plan(scenario.plan, matches=matches, seed=seed, workers=workers,
+    data = run_plan(scenario.plan, matches=sim_.matches, seed=sim_.seed, workers=workers,
                     block_size=block_size, sample=sim_.trajectories, progress=progress)
-    info = {"workers": workers, "block_size": block_size, "seconds": time.perf_counter() - t0}
-    return Result(scenario, seed, data, info)
+    processes = processes_used(scenario.plan, sim_.matches, workers, block_size)
+    info = {"workers": processes, "block_size": block_size,
+            "seconds": time.perf_counter() - t0}
+    return Result(scenario, sim_.seed, data, info)

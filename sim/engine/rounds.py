@@ -107,16 +107,21 @@ def step_off(
 
 @dataclass(frozen=True)
 class Streams:
-    """The random streams of a batch: execution noise, perception noise, strategies."""
+    """The random streams of a batch: execution noise, perception noise, and one stream per
+    player's strategy (so changing one player's strategy leaves the other's draws alone:
+    common random numbers across variants)."""
 
     execution: BatchRandom
     perception: BatchRandom
-    strategy: BatchRandom
+    strategy: tuple[BatchRandom, BatchRandom]
 
     @classmethod
     def for_matches(cls, seed: int, start: int, stop: int) -> Streams:
-        return cls(*(BatchRandom.for_matches(seed, start, stop, purpose)
-                     for purpose in (EXECUTION, PERCEPTION, STRATEGY)))
+        def stream(purpose: int) -> BatchRandom:
+            return BatchRandom.for_matches(seed, start, stop, purpose)
+
+        return cls(stream(EXECUTION), stream(PERCEPTION),
+                   (stream(STRATEGY), stream(STRATEGY + 1)))
 
 
 def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
@@ -139,6 +144,9 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
     spans = [slice(game.of(p)[0], game.of(p)[-1] + 1) for p in (0, 1)]
     seats = [Seat(game, p) for p in (0, 1)]
     players = [plan.strategies[p].build(seats[p], n) for p in (0, 1)]
+    # The bundled strategies return levels on the ladder; others are clipped before the
+    # narrowing to int8, so that a target off the ladder cannot wrap around.
+    bundled = [type(s).__module__.startswith("sim.strategies.") for s in players]
     exposure = np.ones(k)
     levels = np.repeat(game.initial_levels.astype(LEVEL_DTYPE)[:, None], n, axis=1)
     limited = rules.max_step is not None and rules.max_step < top.max()
@@ -157,7 +165,10 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
         for p in (0, 1):
             own, opp = spans[p], spans[1 - p]
             obs = Observation(t, levels[own], seen[opp], exposure)
-            intended[own] = players[p].decide(obs, streams.strategy)
+            decision = players[p].decide(obs, streams.strategy[p])
+            if not bundled[p]:
+                decision = np.clip(decision, 0, top[own])
+            intended[own] = decision
         if step is not None:  # bounds formed without leaving int8 (levels + step could wrap)
             hi = np.minimum(levels, below_top)
             hi += step_arr

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
 
 from sim._rng import STREAM_UNIT
 from sim.engine.reduce import RunData, _Partial, merge, reduce_rounds
-from sim.engine.rounds import Plan, Streams, iter_rounds
+from sim.engine.rounds import Plan, Step, Streams, iter_rounds
+from sim.errors import SimError
 
 #: Largest default block: big enough to amortise the Python overhead of each round, small
 #: enough to bound memory (tens of MB per block).
@@ -48,12 +51,22 @@ def plan_blocks(matches: int, block_size: int | None, workers: int) -> list[tupl
     return [(a, min(a + size, matches)) for a in range(0, matches, size)]
 
 
-def run_block(plan: Plan, seed: int, start: int, stop: int, sample: int) -> _Partial:
-    """Simulate matches ``start..stop-1`` of the run seeded with ``seed``."""
+def run_block(plan: Plan, seed: int, start: int, stop: int, sample: int,
+              tick: Callable[[int], None] | None = None) -> _Partial:
+    """Simulate matches ``start..stop-1`` of the run seeded with ``seed``; ``tick(t)`` is
+    called after each round ``t``."""
     streams = Streams.for_matches(seed, start, stop)
     n = stop - start
-    return reduce_rounds(plan, iter_rounds(plan, n, streams), n, start,
-                         streams.strategy.unit_starts, sample)
+    steps = iter_rounds(plan, n, streams)
+    if tick is not None:
+        steps = _ticking(steps, tick)
+    return reduce_rounds(plan, steps, n, start, streams.execution.unit_starts, sample)
+
+
+def _ticking(steps: Iterator[Step], tick: Callable[[int], None]) -> Iterator[Step]:
+    for st in steps:
+        yield st
+        tick(st.t)
 
 
 def run_plan(
@@ -75,7 +88,8 @@ def run_plan(
         using one runs in this process.
     block_size : matches per block (rounded up to whole stream units).
     sample : number of matches (the first ones) whose full paths are kept.
-    progress : called as ``progress(matches_done, matches)`` after each block.
+    progress : called as ``progress(matches_done, matches)``, after each round when this
+        process simulates, after each block when worker processes do.
     """
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
@@ -83,20 +97,49 @@ def run_plan(
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     blocks = plan_blocks(matches, block_size, workers)
-    local = workers == 1 or len(blocks) == 1 or any(
-        s.cls.__module__ == "__main__" for s in plan.strategies)
-    parts: list[_Partial] = []
-    done = 0
-    if local:
-        for a, b in blocks:
-            parts.append(run_block(plan, seed, a, b, sample))
-            done += b - a
-            if progress:
-                progress(done, matches)
+    processes = processes_used(plan, matches, workers, block_size)
+    if processes == 1:
+        parts = [run_block(plan, seed, a, b, sample, _round_ticker(progress, a, b, matches,
+                                                                    plan.rules.rounds))
+                 for a, b in blocks]
         return merge(parts, plan)
     # "spawn" is chosen per pool, never set process-wide.
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(blocks)), mp_context=ctx) as pool:
+    try:
+        parts = _in_pool(plan, seed, blocks, sample, processes, ctx, progress, matches)
+    except BrokenProcessPool:
+        raise SimError(
+            "worker processes could not start. A script that simulates with several "
+            "workers must guard its entry point with `if __name__ == \"__main__\":` (the "
+            "workers re-import it), or pass workers=1.") from None
+    return merge(parts, plan)
+
+
+def processes_used(plan: Plan, matches: int, workers: int, block_size: int | None) -> int:
+    """How many processes :func:`run_plan` simulates in: 1 (this one) with one worker, one
+    block, or a strategy defined in ``__main__``; else one per block up to ``workers``."""
+    blocks = plan_blocks(matches, block_size, workers)
+    if workers == 1 or len(blocks) == 1 or any(
+            s.cls.__module__ == "__main__" for s in plan.strategies):
+        return 1
+    return min(workers, len(blocks))
+
+
+def _round_ticker(progress: Progress | None, a: int, b: int, matches: int, rounds: int
+                  ) -> Callable[[int], None] | None:
+    """Progress within block ``a..b``: the share of its rounds done counts its matches."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda t: report(a + (b - a) * (t + 1) // rounds, matches)
+
+
+def _in_pool(plan: Plan, seed: int, blocks: list[tuple[int, int]], sample: int,
+             processes: int, ctx: BaseContext, progress: Progress | None, matches: int
+             ) -> list[_Partial]:
+    parts: list[_Partial] = []
+    done = 0
+    with ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
         pending: set[Future[_Partial]] = {
             pool.submit(run_block, plan, seed, a, b, sample) for a, b in blocks}
         while pending:
@@ -107,4 +150,4 @@ def run_plan(
                 done += part.data.n_matches
                 if progress:
                     progress(done, matches)
-    return merge(parts, plan)
+    return parts

@@ -6,6 +6,7 @@ process-wide changes: no backend switch, no global style.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,7 +63,7 @@ def ladder_ticks(labels: Sequence[str], values: Sequence[float] | None, unit: st
     """Tick labels of a ladder and the unit to name in the panel title: the values when
     they rise strictly (``%`` for percent), else the level labels (shortened)."""
     numeric = values is not None and unit != "rung" and all(
-        b > a for a, b in zip(values, values[1:], strict=False))
+        b > a for a, b in itertools.pairwise(values))
     if values is not None and numeric:
         pct = unit in ("pct", "%")
         return [f"{v:g}%" if pct else f"{v:g}" for v in values], "" if pct else unit
@@ -113,9 +114,10 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
                 axis.set_ylabel(unit)
             axis.grid(axis="y", linewidth=0.3, alpha=0.5)
             if "date" in str(d["x"].dtype):
-                locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+                locator = mdates.AutoDateLocator(minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
                 axis.xaxis.set_major_locator(locator)
-                axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+                axis.xaxis.set_major_formatter(
+                    mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
             else:
                 axis.set_xlabel("round")
         handles, labels = axes[0].get_legend_handles_labels()

@@ -66,9 +66,13 @@ class NeverStrikeFirst(Strategy):
         game = seat.game
         k_own = len(seat.own)
         self.answer = np.array([i for i, _ in seat.pairs], dtype=np.int64)  # per opp position
-        self.memory = np.zeros((params.lag + 1, k_own, n))
+        self.memory = np.zeros((params.lag, k_own, n))  # pain received, newest first
         self._path_key: bytes | None = None
         self._path: tuple[LevelArray, FloatArray] | None = None
+        self._mirror_key: bytes | None = None
+        self._mirror: list[tuple[FloatArray, NDArray[np.intp]]] = []
+        # Pain received counts only as harm: a move that helps the player is no strike.
+        self.harm = np.maximum(game.pain, 0.0)
         scale = float(np.max(game.pain)) if game.pain.size else 1.0
         self.tol = 1e-9 * max(scale, 1.0)
 
@@ -80,16 +84,29 @@ class NeverStrikeFirst(Strategy):
     # -- pain bookkeeping -------------------------------------------------------------------
     def _received(self, obs: Observation) -> FloatArray:
         """Pain received last round, bucketed by answering own instrument: ``(k_own, n)``."""
-        game, seat = self.seat.game, self.seat
+        seat = self.seat
         out = np.zeros((len(seat.own), self.n))
         for jp, j in enumerate(seat.opp):
-            out[self.answer[jp]] += obs.exposure[j] * game.pain[j].take(obs.opp[jp])
+            out[self.answer[jp]] += obs.exposure[j] * self.harm[j].take(obs.opp[jp])
         return out
 
     def _own_pain(self, exposure: FloatArray) -> FloatArray:
         """Pain of each own level on the opponent, made non-decreasing: ``(k_own, L)``."""
         own = self.seat.own
         return np.maximum.accumulate(exposure[own, None] * self.seat.game.pain[own], axis=1)
+
+    def _mirror_tables(self, exposure: FloatArray) -> list[tuple[FloatArray, NDArray[np.intp]]]:
+        """Per own instrument: its non-decreasing pain by level, and for each level the first
+        level of its plateau (so a level that adds no pain is never chosen)."""
+        key = exposure.tobytes()
+        if self._mirror_key != key:
+            pain = self._own_pain(exposure)
+            self._mirror = []
+            for i in range(len(self.seat.own)):
+                row = pain[i, : int(self.seat.own_top[i, 0]) + 1]
+                self._mirror.append((row, _plateau_starts(row, self.tol)))
+            self._mirror_key = key
+        return self._mirror
 
     def _climb_path(self, exposure: FloatArray) -> tuple[LevelArray, FloatArray]:
         """Profiles visited when climbing (most_leverage or spread), with their total pain."""
@@ -112,42 +129,45 @@ class NeverStrikeFirst(Strategy):
                     if level[i] < top[i]:
                         level[i] += 1
                         steps.append(level.copy())
-        profiles = np.array(steps)
         pain = self._own_pain(exposure)
-        total = pain[np.arange(len(seat.own)), profiles].sum(axis=1)
-        self._path_key, self._path = key, (profiles, np.maximum.accumulate(total))
+        total = np.maximum.accumulate(pain[np.arange(len(seat.own)), np.array(steps)].sum(axis=1))
+        starts = _plateau_starts(total, self.tol)
+        profiles = np.array(steps)[starts]  # each step replaced by the first of its plateau
+        self._path_key, self._path = key, (profiles, total)
         return self._path
 
     # -- decision ---------------------------------------------------------------------------
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         p = self.params
-        self.memory = np.roll(self.memory, 1, axis=0)
-        self.memory[0] = self._received(obs)
-        want = p.ratio * self.memory[p.lag]  # (k_own, n); zero until lag rounds have passed
+        received = self._received(obs)
+        if p.lag:  # answer what was received lag rounds before the last (zero until then)
+            self.memory = np.roll(self.memory, 1, axis=0)
+            self.memory[0], received = received, self.memory[0].copy()
+        want = p.ratio * received  # (k_own, n), >= 0
         total = want.sum(axis=0)
         if p.cap is not None:
             over = total > p.cap
             want[:, over] *= p.cap / total[over]
             np.minimum(total, p.cap, out=total)
         if p.instrument_choice == "mirror":
-            pain = self._own_pain(obs.exposure)
             target = np.empty_like(obs.own)
-            for i in range(len(self.seat.own)):
-                top = int(self.seat.own_top[i, 0])
-                target[i] = _lowest_best(pain[i, : top + 1], want[i], self.tol)
+            for i, (row, starts) in enumerate(self._mirror_tables(obs.exposure)):
+                target[i] = starts.take(_most_within(row, want[i], self.tol))
         else:
             profiles, path_pain = self._climb_path(obs.exposure)
-            target = profiles[_lowest_best(path_pain, total, self.tol)].T.copy()
+            target = profiles[_most_within(path_pain, total, self.tol)].T.copy()
         if not p.forgive:
             np.maximum(target, obs.own, out=target)
         return target
 
 
-def _lowest_best(pain: FloatArray, want: FloatArray, tol: float) -> NDArray[np.intp]:
-    """Index of the first step reaching the most pain that does not exceed ``want``.
+def _most_within(pain: FloatArray, want: FloatArray, tol: float) -> NDArray[np.intp]:
+    """Index of the last step whose pain (non-decreasing, 0 first) does not exceed ``want``."""
+    best: NDArray[np.intp] = np.searchsorted(pain, want + tol, "right") - 1
+    return np.maximum(best, 0)
 
-    ``pain`` is non-decreasing along the steps; taking the *first* step of a plateau means a
-    level that adds no pain is never chosen, so no pain received means baseline.
-    """
-    best = np.searchsorted(pain, want + tol, "right") - 1
-    return np.searchsorted(pain, pain[best] - tol, "left")
+
+def _plateau_starts(pain: FloatArray, tol: float) -> NDArray[np.intp]:
+    """For each step, the first step with the same pain (within ``tol``)."""
+    starts: NDArray[np.intp] = np.searchsorted(pain, pain - tol, "left")
+    return starts
