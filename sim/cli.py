@@ -21,6 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
@@ -107,17 +108,23 @@ def _progress(label: str) -> tuple[Callable[[int, int], None] | None, Callable[[
 
 @app.command()
 def run(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).",
+                                             metavar="SCENARIO")],
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Results folder [default: results/<scenario name>].")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Seed [default: the scenario's].")
-                    ] = None,
-    matches: Annotated[int | None, typer.Option(min=1, help="Number of matches.")] = None,
-    rounds: Annotated[int | None, typer.Option(min=1, help="Rounds per match.")] = None,
+        "--out", "-o", metavar="DIR",
+        help="Results folder (default: results/<scenario name>).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        min=0, metavar="N", help="Seed (default: the scenario's).")] = None,
+    matches: Annotated[int | None, typer.Option(
+        min=1, metavar="N", help="Number of matches (default: the scenario's).")] = None,
+    rounds: Annotated[int | None, typer.Option(
+        min=1, metavar="N", help="Rounds per match (default: the scenario's).")] = None,
     set_: Annotated[list[str] | None, typer.Option(
-        "--set", help="Change a scenario value: PATH=VALUE (repeatable).")] = None,
+        "--set", metavar="PATH=VALUE",
+        help="Change a scenario value, e.g. noise.execution=0.02 (repeatable).")] = None,
     workers: Annotated[int | None, typer.Option(
-        min=1, help="Processes [default: all cores]. Results do not depend on it.")] = None,
+        min=1, metavar="N",
+        help="Processes (default: all cores). Results do not depend on it.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing folder.")
                      ] = False,
     figures: Annotated[bool, typer.Option(help="Draw the figures.")] = True,
@@ -170,7 +177,8 @@ def _print_summary(res: Any) -> None:
 
 @app.command()
 def validate(
-    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files.")],
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files.",
+                                                    metavar="SCENARIO...")],
     debug: DebugOpt = False,
 ) -> None:
     """Check scenario files and report every problem with its location."""
@@ -206,6 +214,7 @@ def strategies(
         if as_json:
             typer.echo(json.dumps(rows, indent=1, default=str))
             return
+        typer.echo("Strategies (facts are those at the default parameters):\n")
         for row in rows:
             facts = ", ".join(f"{k}={v}" for k, v in row["facts"].items())
             typer.echo(f"{row['name']}: {row['summary']}")
@@ -223,6 +232,23 @@ def schema(debug: DebugOpt = False) -> None:
         from sim.scenario.schema import ScenarioFile
 
         typer.echo(json.dumps(ScenarioFile.model_json_schema(), indent=1))
+
+
+def _version(value: bool) -> None:
+    if value:
+        from sim._version import __version__
+
+        typer.echo(f"escalation-sim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Game-theoretic escalation simulator of the US-China trade conflict."""
 
 
 def main() -> None:

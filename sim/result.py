@@ -96,10 +96,11 @@ class Result:
 
     def matches(self) -> pd.DataFrame:
         """One row per match: mean payoff per round and discounted payoff of each player,
-        the first escalation (round and who: a player, ``both`` or ``none``) that happened,
-        including those caused by execution noise, and the first one a strategy chose, the
-        rungs each player stepped up, the rounds at peace and the final level of each
-        instrument."""
+        the payoff summed over rounds, the first escalation (round and who: a player,
+        ``both`` or ``none``) that happened, including those caused by execution noise, and
+        the first deliberate one (a strategy chose a level above the current one, perhaps
+        answering an escalation caused by noise or misperceived), the rungs each player
+        stepped up, the rounds at peace and the final level of each instrument."""
         import pandas as pd
 
         d, game = self.data, self.scenario.game
@@ -108,14 +109,17 @@ class Result:
         for p, name in enumerate(game.players):
             cols[f"payoff_{name}"] = d.total[p] / r
         for p, name in enumerate(game.players):
+            cols[f"total_{name}"] = d.total[p]
+        for p, name in enumerate(game.players):
             cols[f"discounted_{name}"] = d.discounted[p]
         cols["first_escalation_round"] = pd.Series(d.first_round, dtype="Int64").mask(
             d.first_round < 0)
         labels = np.array([*game.players, "both", "none"], dtype=object)
         cols["first_escalator"] = labels[np.where(d.first_who == NOBODY, 3, d.first_who)]
-        cols["first_chosen_round"] = pd.Series(d.chosen_round, dtype="Int64").mask(
+        cols["first_deliberate_round"] = pd.Series(d.chosen_round, dtype="Int64").mask(
             d.chosen_round < 0)
-        cols["first_chosen_by"] = labels[np.where(d.chosen_who == NOBODY, 3, d.chosen_who)]
+        cols["first_deliberate_by"] = labels[np.where(d.chosen_who == NOBODY, 3,
+                                                      d.chosen_who)]
         for p, name in enumerate(game.players):
             cols[f"steps_{name}"] = d.steps[p]
         cols["peace_rounds"] = d.peace_rounds
@@ -160,14 +164,17 @@ class Result:
         d, game = self.data, self.scenario.game
         r = self.rounds_count
         out: dict[str, dict[str, Any]] = {}
+        unit = self.scenario.data.scenario.payoff_unit
         for p, name in enumerate(game.players):
-            out[f"payoff.{name}.mean"] = _mean(d.total[p] / r, f"{name}'s mean payoff per round")
+            out[f"payoff.{name}.mean"] = _mean(
+                d.total[p] / r, f"{name}'s mean payoff per round ({unit})")
             out[f"payoff.{name}.discounted"] = _mean(
-                d.discounted[p], f"{name}'s discounted payoff over the match")
+                d.discounted[p], f"{name}'s discounted payoff summed over rounds "
+                f"(sum of discount^t x payoff; {unit} x rounds)")
         escalated = d.first_round >= 0
         out.update(_first_movers("first", "escalated", escalated, d.first_who, game.players))
-        out.update(_first_movers("first_chosen", "chose to escalate", d.chosen_round >= 0,
-                                 d.chosen_who, game.players))
+        out.update(_first_movers("first_deliberate", "chose to escalate",
+                                 d.chosen_round >= 0, d.chosen_who, game.players))
         if escalated.any():
             first = d.first_round[escalated]
             out["escalation.first_round.median"] = _point(
@@ -188,9 +195,9 @@ class Result:
 def _first_movers(key: str, verb: str, happened: NDArray[np.bool_], who: NDArray[np.int8],
                   players: tuple[str, str]) -> dict[str, dict[str, Any]]:
     """Share of matches where any escalation happened (``escalation.p_any`` or
-    ``escalation.p_chosen``) and where each player, or both at once, did it first."""
+    ``escalation.p_deliberate``) and where each player, or both at once, did it first."""
     m = happened.size
-    name = "escalation.p_any" if key == "first" else "escalation.p_chosen"
+    name = "escalation.p_any" if key == "first" else "escalation.p_deliberate"
     out = {name: _share(int(happened.sum()), m, f"share of matches where a player {verb}")}
     for code, label in [(0, players[0]), (1, players[1]), (BOTH, "both")]:
         text = (f"share of matches where {label} {verb} first" if code != BOTH else

@@ -37,6 +37,11 @@ def bad_scenario(tmp_path: Path, old: str, new: str, name: str = "bad.toml") -> 
     return path
 
 
+def toml_line(text: str) -> int:
+    """Line number of ``text`` in the IPD scenario file."""
+    return next(i for i, s in enumerate(IPD.read_text().splitlines(), 1) if text in s)
+
+
 def test_run_writes_the_results_folder(tmp_path: Path) -> None:
     out = tmp_path / "res"
     r = runner.invoke(app, ["run", str(IPD), "--out", str(out), "--matches", "3000",
@@ -199,11 +204,17 @@ def test_installed_command_and_python_m(tmp_path: Path) -> None:
                        capture_output=True, text=True, check=False)
     assert p.returncode == 0, p.stderr
     assert (out / "summary.json").is_file()
-    bad = bad_scenario(tmp_path, "execution = 0.05", "execution = 1.5")
-    p = subprocess.run([escalate_command(), "run", str(bad)], capture_output=True, text=True,
-                       check=False)
-    assert p.returncode == 2
-    assert "noise.execution" in p.stderr and "Traceback" not in p.stderr
+    cases = [("discount = 1.0", "discount = 1.0\ndiscout = 0.9", "simulation.discout"),
+             ("execution = 0.05", "execution = 1.5", "noise.execution"),
+             ('strategy = "tit_for_tat"', 'strategy = "nope"', "unknown strategy 'nope'"),
+             ("rounds = 200", "rounds = = 200", f"line {toml_line('rounds = 200')}")]
+    for i, (old, new, expected) in enumerate(cases):
+        bad = bad_scenario(tmp_path, old, new, name=f"bad{i}.toml")
+        p = subprocess.run([escalate_command(), "run", str(bad), "--out", str(tmp_path / "o")],
+                           capture_output=True, text=True, check=False)
+        assert p.returncode == 2, p.stderr
+        assert f"bad{i}.toml" in p.stderr and expected in p.stderr, p.stderr
+        assert "Traceback" not in p.stderr
     p = subprocess.run([sys.executable, "-m", "sim", "validate", str(IPD)],
                        capture_output=True, text=True, check=False)
     assert p.returncode == 0 and "ok:" in p.stdout

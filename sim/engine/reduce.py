@@ -143,10 +143,13 @@ def reduce_rounds(
         t, lv = st.t, st.levels
         counts = out.level_counts[t]
         for j in range(k):
+            if levels_of[j] > 8:  # one pass instead of one per level
+                counts[j, : levels_of[j]] = np.bincount(lv[j], minlength=levels_of[j])
+                continue
             for lvl in range(1, levels_of[j]):
                 row = lv[j] if levels_of[j] == 2 else lv[j] == lvl
                 counts[j, lvl] = np.count_nonzero(row)
-        counts[:, 0] = n - counts[:, 1:].sum(axis=1)
+            counts[j, 0] = n - counts[j, 1:].sum()
         if visits is not None and prof_counts is not None:
             idx = game.profile_index(lv)
             for q in range(1, n_prof):

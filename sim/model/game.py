@@ -279,6 +279,12 @@ class Game:
                     f"players.{self.players[inst.owner]}.instruments.{inst.name}.answers",
                     f"no instrument {inst.answers!r} of {self.players[1 - inst.owner]}; expected "
                     f"one of {[self.instruments[j].name for j in self.of(1 - inst.owner)]}"))
+            elif answer_of[opp[0]] >= 0:
+                other = self.instruments[int(answer_of[opp[0]])].name
+                problems.append(Problem(
+                    f"players.{self.players[inst.owner]}.instruments.{inst.name}.answers",
+                    f"{inst.answers!r} is already answered by {other!r}; each opponent "
+                    f"instrument is answered by one instrument"))
             else:
                 answer_of[opp[0]] = i
         for p in (0, 1):

@@ -142,6 +142,8 @@ def save_figure(fig: Figure, stem: Path, result: Result,
     """Save ``fig`` as ``stem.<format>`` for each format, with provenance metadata (scenario
     name, SHA-256, seed, package version). Returns the written file names relative to the
     results folder (``figures/<name>``)."""
+    import matplotlib as mpl
+
     meta = figure_metadata(result)
     written = []
     for fmt in formats:
@@ -154,6 +156,7 @@ def save_figure(fig: Figure, stem: Path, result: Result,
                   "Software": meta["Creator"]}
         else:
             md = {}
-        fig.savefig(path, format=fmt, dpi=200, metadata=md)
+        with mpl.rc_context(STYLE):  # type: ignore[arg-type]  # fonts embedded, tight box
+            fig.savefig(path, format=fmt, dpi=200, metadata=md)
         written.append(f"{stem.parent.name}/{path.name}")
     return written

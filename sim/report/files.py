@@ -65,6 +65,7 @@ def summary_document(result: Result) -> dict[str, Any]:
         "matches": result.matches_count,
         "rounds": result.rounds_count,
         "players": list(sc.players),
+        "payoff_unit": sc.data.scenario.payoff_unit,
         "metrics": result.metrics(),
     }
 
@@ -105,7 +106,10 @@ def write_atomically(out: Path, fill: Callable[[Path], None], *, force: bool = F
     Raises :class:`OutputExistsError` if ``out`` exists and ``force`` is false. If ``fill``
     fails, nothing at ``out`` changes.
     """
-    out = Path(out)
+    out = Path(out).absolute()
+    if Path.cwd().resolve().is_relative_to(out.resolve()):
+        raise OutputExistsError(f"{out} is the current folder or contains it; choose a "
+                                "results folder of its own")
     if out.exists() and not force:
         raise OutputExistsError(f"{out} already exists; pass --force to replace it")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -121,7 +125,10 @@ def write_atomically(out: Path, fill: Callable[[Path], None], *, force: bool = F
     if out.exists():
         os.replace(out, old)
     os.replace(tmp, out)
-    shutil.rmtree(old, ignore_errors=True)
+    if old.is_dir():
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        old.unlink(missing_ok=True)
 
 
 def write_run(result: Result, out: Path | str, *, force: bool = False,

@@ -27,6 +27,8 @@ def pydantic_problems(exc: ValidationError, root: type[BaseModel]) -> list[Probl
     problems = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not _is_validator_tag(p))
+        is_key = "[key]" in loc  # the error is about a table's name, not its contents
+        loc = tuple(p for p in loc if p != "[key]")
         where = format_location(loc)
         kind = err["type"]
         if kind == "extra_forbidden":
@@ -37,6 +39,8 @@ def pydantic_problems(exc: ValidationError, root: type[BaseModel]) -> list[Probl
             msg = "required but missing"
         else:
             msg = f"{err['msg']}, got {_short(err.get('input'))}"
+        if is_key:
+            msg = f"bad name: {msg}"
         problems.append(Problem(where, msg))
     return problems
 

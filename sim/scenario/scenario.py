@@ -164,6 +164,8 @@ def set_path(data: dict[str, Any], path: str, value: Any, *, merge: bool = False
             raise ScenarioError(source, [Problem(path, f"no table {'.'.join(parts[:i + 1])!r}"
                                                      " in the scenario")])
     last = parts[-1]
+    if parts[-2:-1] == ["strategy"] and last == "name" and node.get("name") != value:
+        node.clear()  # another strategy: the old one's parameters do not apply
     if merge and isinstance(value, dict) and isinstance(node.get(last), dict):
         node[last] = {**node[last], **copy.deepcopy(value)}
     else:
@@ -185,6 +187,13 @@ def _compile(data: ScenarioFile, source: str) -> Plan:
     game: Game | None = None
     try:
         if data.payoffs is not None:
+            for pname in names:
+                if data.players[pname].base != 0:
+                    problems.append(Problem(f"players.{pname}.base", "not used with [payoffs] "
+                                            "matrices: put the base payoff into the matrix"))
+            if data.interactions:
+                problems.append(Problem("interactions", "not used with [payoffs] matrices: "
+                                        "write the interaction into the matrices"))
             game = Game.from_matrices(names, instruments, _matrices(data, names, problems))
         else:
             base = [data.players[p].base for p in names]

@@ -1,7 +1,7 @@
 """The scenario file schema (pydantic v2). Unknown keys are errors; every field is typed.
 
-``escalate schema`` prints the JSON Schema generated from these models, and
-``docs/scenario-reference.md`` is generated from it, so the reference cannot drift.
+``escalate schema`` prints the JSON Schema generated from these models, so the schema a
+user sees cannot drift from the one the loader applies.
 """
 
 from __future__ import annotations
@@ -9,9 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+#: Player and instrument names: they appear in dotted paths (``--set``) and column names.
+def _not_reserved(name: str) -> str:
+    if name in ("both", "none"):
+        raise ValueError(f"{name!r} is reserved (results use it for 'both players' and "
+                         "'nobody'); choose another name")
+    return name
+
+
+Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$"), AfterValidator(_not_reserved)]
 
 
 class _Strict(BaseModel):
@@ -22,6 +31,9 @@ class Meta(_Strict):
     """``[scenario]``: what the scenario is and when its rounds happen."""
 
     name: str = Field(min_length=1, description="Short name, used in outputs.")
+    payoff_unit: str = Field(
+        "payoff units per round", description="What one round's payoff measures, e.g. "
+        "'USD bn per year (annual rate while the levels stand)'; shown with the results.")
     description: str = Field("", description="The question the scenario answers.")
     start: dt.date | None = Field(None, description="Calendar date of round 0 (optional).")
     period: Literal["day", "week", "month"] = Field(
@@ -95,7 +107,7 @@ class PlayerSpec(_Strict):
     strategy: Annotated[StrategyTable, BeforeValidator(_named)]
     base: float = Field(0.0, description="Base payoff per round (additive form).")
     noise: PlayerNoise | None = None
-    instruments: dict[str, InstrumentSpec] = Field(min_length=1)
+    instruments: dict[Name, InstrumentSpec] = Field(min_length=1)
 
 
 class InteractionSpec(_Strict):
@@ -115,7 +127,9 @@ class ScenarioFile(_Strict):
     scenario: Meta
     simulation: Simulation
     noise: Noise = Noise()
-    players: dict[str, PlayerSpec] = Field(min_length=2, max_length=2)
+    players: dict[Name, PlayerSpec] = Field(
+        min_length=2, max_length=2, description="Exactly two players. Names start with a "
+        "letter, use letters, digits, _ and -, and are not 'both' or 'none'.")
     interactions: list[InteractionSpec] = Field(default_factory=list)
     payoffs: dict[str, list[list[float]]] | None = Field(
         None, description="The stage game as payoff matrices (one per player, rows: the "
