@@ -129,10 +129,10 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
 
     Per round, in this order (execution noise, perception noise and strategies each draw
     from their own streams, see :mod:`sim._rng`): each player perceives the opponent's
-    current levels (perception noise), both strategies decide at the same time (player 0
-    first in draw order), targets are clipped
-    to the ladder and to ``max_step``, execution noise moves the levels that take effect,
-    and stage payoffs are evaluated on the true levels.
+    current levels (perception noise), both strategies decide at the same time, targets
+    are clipped to the ladder and to ``max_step``, execution noise moves the levels that
+    take effect, and stage payoffs are evaluated on the true levels (lazily, see
+    :class:`Step`).
     """
     game, rules = plan.game, plan.rules
     k = game.n_instruments
