@@ -51,8 +51,17 @@ def main() -> int:
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     out = Path(tempfile.mkdtemp(prefix="escalate-mem-")) / "results"
-    cmd = [shutil.which("escalate") or "escalate", "run", args.scenario, "--out", str(out),
-           "--matches", str(args.matches), "--rounds", str(args.rounds)]
+    cmd = [
+        shutil.which("escalate") or "escalate",
+        "run",
+        args.scenario,
+        "--out",
+        str(out),
+        "--matches",
+        str(args.matches),
+        "--rounds",
+        str(args.rounds),
+    ]
     if args.workers:
         cmd += ["--workers", str(args.workers)]
     start = time.perf_counter()
@@ -65,9 +74,14 @@ def main() -> int:
         time.sleep(0.05)
     seconds = time.perf_counter() - start
     shutil.rmtree(out.parent, ignore_errors=True)
-    report = {"command": cmd[1:], "returncode": proc.returncode, "seconds": seconds,
-              "peak_rss_tree_gib": peak_tree / GIB, "peak_rss_main_gib": peak_main / GIB,
-              "bound_gib": 2.0}
+    report = {
+        "command": cmd[1:],
+        "returncode": proc.returncode,
+        "seconds": seconds,
+        "peak_rss_tree_gib": peak_tree / GIB,
+        "peak_rss_main_gib": peak_main / GIB,
+        "bound_gib": 2.0,
+    }
     print(json.dumps(report, indent=1))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

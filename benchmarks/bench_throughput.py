@@ -27,15 +27,19 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUNDS, NOISE = 200, 0.05
 
 
-def engine(matches: int, repeats: int, seed: int = 1, discount: float = 1.0
-           ) -> dict[str, Any]:
+def engine(matches: int, repeats: int, seed: int = 1, discount: float = 1.0) -> dict[str, Any]:
     """This engine on the workload. With ``discount < 1`` payoffs are accounted round by
     round (the general path) instead of by joint profile (small undiscounted games)."""
     import sim
 
     sc = sim.load_scenario(ROOT / "scenarios" / "ipd.toml").replace(
-        {"players.US.strategy": "tit_for_tat", "players.CN.strategy": "tit_for_tat",
-         "noise.execution": NOISE}, simulation={"rounds": ROUNDS, "discount": discount})
+        {
+            "players.US.strategy": "tit_for_tat",
+            "players.CN.strategy": "tit_for_tat",
+            "noise.execution": NOISE,
+        },
+        simulation={"rounds": ROUNDS, "discount": discount},
+    )
     sim.simulate(sc, matches=2048, seed=seed, workers=1)  # warm up imports and caches
     times, means = [], []
     for r in range(repeats):
@@ -44,18 +48,36 @@ def engine(matches: int, repeats: int, seed: int = 1, discount: float = 1.0
         times.append(time.perf_counter() - start)
         means.append(float(res.data.total.mean()) / ROUNDS)
     seconds = statistics.median(times)
-    return {"peer": "escalation-sim", "version": sim.__version__, "matches": matches,
-            "rounds": ROUNDS, "noise": NOISE, "discount": discount, "seconds": seconds,
-            "all_seconds": times,
-            "player_rounds_per_s": 2 * matches * ROUNDS / seconds,
-            "mean_payoff_per_round": statistics.fmean(means)}
+    return {
+        "peer": "escalation-sim",
+        "version": sim.__version__,
+        "matches": matches,
+        "rounds": ROUNDS,
+        "noise": NOISE,
+        "discount": discount,
+        "seconds": seconds,
+        "all_seconds": times,
+        "player_rounds_per_s": 2 * matches * ROUNDS / seconds,
+        "mean_payoff_per_round": statistics.fmean(means),
+    }
 
 
 def axelrod(python: str, matches: int) -> dict[str, Any]:
     out = subprocess.run(
-        [python, str(ROOT / "benchmarks" / "_axelrod_peer.py"), "--matches", str(matches),
-         "--rounds", str(ROUNDS), "--noise", str(NOISE)],
-        check=True, capture_output=True, text=True)
+        [
+            python,
+            str(ROOT / "benchmarks" / "_axelrod_peer.py"),
+            "--matches",
+            str(matches),
+            "--rounds",
+            str(ROUNDS),
+            "--noise",
+            str(NOISE),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -73,16 +95,27 @@ def main() -> int:
     general = engine(args.matches, args.repeats, discount=0.999)
     ratio = ours["player_rounds_per_s"] / peer["player_rounds_per_s"]
     ratio_general = general["player_rounds_per_s"] / peer["player_rounds_per_s"]
-    report = {"workload": "noisy TFT vs TFT, noise 0.05, 200 rounds, one core",
-              "engine": ours, "axelrod": peer, "ratio": ratio,
-              "engine_discounted": general, "ratio_discounted": ratio_general}
-    print(f"axelrod {peer['version']}: {peer['player_rounds_per_s']:,.0f} player-rounds/s "
-          f"(mean payoff {peer['mean_payoff_per_round']:.4f})")
-    print(f"escalation-sim {ours['version']}: {ours['player_rounds_per_s']:,.0f} player-rounds/s "
-          f"(mean payoff {ours['mean_payoff_per_round']:.4f})")
+    report = {
+        "workload": "noisy TFT vs TFT, noise 0.05, 200 rounds, one core",
+        "engine": ours,
+        "axelrod": peer,
+        "ratio": ratio,
+        "engine_discounted": general,
+        "ratio_discounted": ratio_general,
+    }
+    print(
+        f"axelrod {peer['version']}: {peer['player_rounds_per_s']:,.0f} player-rounds/s "
+        f"(mean payoff {peer['mean_payoff_per_round']:.4f})"
+    )
+    print(
+        f"escalation-sim {ours['version']}: {ours['player_rounds_per_s']:,.0f} player-rounds/s "
+        f"(mean payoff {ours['mean_payoff_per_round']:.4f})"
+    )
     print(f"ratio: {ratio:,.0f}x")
-    print(f"escalation-sim with discount 0.999 (payoffs accounted round by round): "
-          f"{general['player_rounds_per_s']:,.0f} player-rounds/s, ratio {ratio_general:,.0f}x")
+    print(
+        f"escalation-sim with discount 0.999 (payoffs accounted round by round): "
+        f"{general['player_rounds_per_s']:,.0f} player-rounds/s, ratio {ratio_general:,.0f}x"
+    )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=1) + "\n")

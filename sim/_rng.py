@@ -53,8 +53,7 @@ class BatchRandom:
         self.n = self._bounds[-1]
 
     @classmethod
-    def for_matches(cls, seed: int, start: int, stop: int, purpose: int = STRATEGY
-                    ) -> BatchRandom:
+    def for_matches(cls, seed: int, start: int, stop: int, purpose: int = STRATEGY) -> BatchRandom:
         """The streams of matches ``start..stop-1`` (``start`` on a unit boundary)."""
         units, sizes = _units(start, stop)
         return cls([unit_generator(seed, u, purpose) for u in units], sizes)
@@ -88,14 +87,21 @@ class BernoulliStream:
     which keeps the per-call overhead of the generators out of the round loop.
     """
 
-    def __init__(self, gens: list[np.random.Generator], bounds: list[int], p: Sequence[float],
-                 directions: bool) -> None:
+    def __init__(
+        self,
+        gens: list[np.random.Generator],
+        bounds: list[int],
+        p: Sequence[float],
+        directions: bool,
+    ) -> None:
         self._gens, self._bounds = gens, bounds
         self.rows = rows = len(p)
         scaled = [min(max(float(x), 0.0), 1.0) * 65536.0 for x in p]
         self._whole = np.array([[min(int(s), 65535)] for s in scaled], dtype=np.uint16)
-        self._limit = np.array([[int((s - int(s) if s < 65536.0 else 1.0) * 2.0**32)]
-                                for s in scaled], dtype=np.uint64)
+        self._limit = np.array(
+            [[int((s - int(s) if s < 65536.0 else 1.0) * 2.0**32)] for s in scaled],
+            dtype=np.uint64,
+        )
         n = bounds[-1]
         self._hit = np.empty((CHUNK_ROUNDS, rows, n), dtype=np.bool_)
         self._coin = np.empty((CHUNK_ROUNDS, rows, n), dtype=np.bool_) if directions else None
@@ -107,8 +113,11 @@ class BernoulliStream:
         for u, g in enumerate(self._gens):
             m = b[u + 1] - b[u]
             size = CHUNK_ROUNDS * rows * m
-            u16 = g.bit_generator.random_raw((size + 3) // 4).view(np.uint16)[:size].reshape(
-                CHUNK_ROUNDS, rows, m)
+            u16 = (
+                g.bit_generator.random_raw((size + 3) // 4)
+                .view(np.uint16)[:size]
+                .reshape(CHUNK_ROUNDS, rows, m)
+            )
             hit = u16 < self._whole
             if settle:
                 edge = np.flatnonzero(u16 == self._whole)
@@ -120,7 +129,8 @@ class BernoulliStream:
             if self._coin is not None:
                 bits = g.bit_generator.random_raw((size + 63) // 64).view(np.uint8)
                 self._coin[:, :, b[u] : b[u + 1]] = np.unpackbits(bits, count=size).reshape(
-                    CHUNK_ROUNDS, rows, m)
+                    CHUNK_ROUNDS, rows, m
+                )
         self._next = 0
 
     def draw(self) -> tuple[NDArray[np.bool_], NDArray[np.bool_] | None]:

@@ -56,8 +56,10 @@ def _handled(debug: bool) -> Iterator[None]:
     except Exception as exc:
         if debug:
             raise
-        _err(f"error: the run failed: {type(exc).__name__}: {exc}\n"
-             "(run again with --debug for the traceback)")
+        _err(
+            f"error: the run failed: {type(exc).__name__}: {exc}\n"
+            "(run again with --debug for the traceback)"
+        )
         raise typer.Exit(1) from None
 
 
@@ -95,8 +97,15 @@ def _progress(label: str) -> tuple[Callable[[int, int], None] | None, Callable[[
         TimeRemainingColumn,
     )
 
-    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   TimeRemainingColumn(), console=console, transient=True)
+    bar = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
     task = bar.add_task(label, total=None)
     bar.start()
 
@@ -108,25 +117,39 @@ def _progress(label: str) -> tuple[Callable[[int, int], None] | None, Callable[[
 
 @app.command()
 def run(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).",
-                                             metavar="SCENARIO")],
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", metavar="DIR",
-        help="Results folder (default: results/<scenario name>).")] = None,
-    seed: Annotated[int | None, typer.Option(
-        min=0, metavar="N", help="Seed (default: the scenario's).")] = None,
-    matches: Annotated[int | None, typer.Option(
-        min=1, metavar="N", help="Number of matches (default: the scenario's).")] = None,
-    rounds: Annotated[int | None, typer.Option(
-        min=1, metavar="N", help="Rounds per match (default: the scenario's).")] = None,
-    set_: Annotated[list[str] | None, typer.Option(
-        "--set", metavar="PATH=VALUE",
-        help="Change a scenario value, e.g. noise.execution=0.02 (repeatable).")] = None,
-    workers: Annotated[int | None, typer.Option(
-        min=1, metavar="N",
-        help="Processes (default: all cores). Results do not depend on it.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing folder.")
-                     ] = False,
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="SCENARIO")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="DIR", help="Results folder (default: results/<scenario name>)."
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, metavar="N", help="Seed (default: the scenario's).")
+    ] = None,
+    matches: Annotated[
+        int | None,
+        typer.Option(min=1, metavar="N", help="Number of matches (default: the scenario's)."),
+    ] = None,
+    rounds: Annotated[
+        int | None,
+        typer.Option(min=1, metavar="N", help="Rounds per match (default: the scenario's)."),
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="PATH=VALUE",
+            help="Change a scenario value, e.g. noise.execution=0.02 (repeatable).",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, metavar="N", help="Processes (default: all cores). Results do not depend on it."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing folder.")] = False,
     figures: Annotated[bool, typer.Option(help="Draw the figures.")] = True,
     debug: DebugOpt = False,
 ) -> None:
@@ -147,38 +170,49 @@ def run(
             raise OutputExistsError(f"{target} already exists; pass --force to replace it")
         update, stop = _progress(f"{sc.name}")
         try:
-            res = simulate(sc, matches=matches, seed=seed, rounds=rounds, workers=workers,
-                           progress=update)
+            res = simulate(
+                sc, matches=matches, seed=seed, rounds=rounds, workers=workers, progress=update
+            )
         finally:
             stop()
-        write_run(res, target, force=force, command=["escalate", *sys.argv[1:]],
-                  figures=figures, started=started)
+        write_run(
+            res,
+            target,
+            force=force,
+            command=["escalate", *sys.argv[1:]],
+            figures=figures,
+            started=started,
+        )
         _print_summary(res)
-        typer.echo(f"wrote {target}/ ({res.matches_count:,} matches x {res.rounds_count} "
-                   f"rounds in {res.info['seconds']:.1f} s)")
+        typer.echo(
+            f"wrote {target}/ ({res.matches_count:,} matches x {res.rounds_count} "
+            f"rounds in {res.info['seconds']:.1f} s)"
+        )
 
 
 def _print_summary(res: Any) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{res.scenario.name}: {res.matches_count:,} matches, seed {res.seed}",
-                  title_justify="left")
+    table = Table(
+        title=f"{res.scenario.name}: {res.matches_count:,} matches, seed {res.seed}",
+        title_justify="left",
+    )
     for col in ("metric", "estimate", "95% CI"):
         table.add_column(col, justify="right" if col != "metric" else "left")
     for name, m in res.metrics().items():
         if name.startswith("level."):
             continue
-        ci = ("" if m["ci_low"] != m["ci_low"] else
-              f"[{m['ci_low']:.4g}, {m['ci_high']:.4g}]")
+        ci = "" if m["ci_low"] != m["ci_low"] else f"[{m['ci_low']:.4g}, {m['ci_high']:.4g}]"
         table.add_row(name, f"{m['estimate']:.4g}", ci)
     Console(width=100).print(table)
 
 
 @app.command()
 def validate(
-    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files.",
-                                                    metavar="SCENARIO...")],
+    scenarios: Annotated[
+        list[Path], typer.Argument(help="Scenario files.", metavar="SCENARIO...")
+    ],
     debug: DebugOpt = False,
 ) -> None:
     """Check scenario files and report every problem with its location."""
@@ -244,8 +278,11 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Game-theoretic escalation simulator of the US-China trade conflict."""

@@ -113,13 +113,14 @@ class Result:
         for p, name in enumerate(game.players):
             cols[f"discounted_{name}"] = d.discounted[p]
         cols["first_escalation_round"] = pd.Series(d.first_round, dtype="Int64").mask(
-            d.first_round < 0)
+            d.first_round < 0
+        )
         labels = np.array([*game.players, "both", "none"], dtype=object)
         cols["first_escalator"] = labels[np.where(d.first_who == NOBODY, 3, d.first_who)]
         cols["first_deliberate_round"] = pd.Series(d.chosen_round, dtype="Int64").mask(
-            d.chosen_round < 0)
-        cols["first_deliberate_by"] = labels[np.where(d.chosen_who == NOBODY, 3,
-                                                      d.chosen_who)]
+            d.chosen_round < 0
+        )
+        cols["first_deliberate_by"] = labels[np.where(d.chosen_who == NOBODY, 3, d.chosen_who)]
         for p, name in enumerate(game.players):
             cols[f"steps_{name}"] = d.steps[p]
         cols["peace_rounds"] = d.peace_rounds
@@ -152,8 +153,9 @@ class Result:
         import pandas as pd
 
         rows = [{"metric": k, **v} for k, v in self.metrics().items()]
-        return pd.DataFrame(rows, columns=["metric", "estimate", "ci_low", "ci_high",
-                                           "description"])
+        return pd.DataFrame(
+            rows, columns=["metric", "estimate", "ci_low", "ci_high", "description"]
+        )
 
     def metrics(self) -> dict[str, dict[str, Any]]:
         """The summary as ``{name: {estimate, ci_low, ci_high, description}}``.
@@ -167,41 +169,62 @@ class Result:
         unit = self.scenario.data.scenario.payoff_unit
         for p, name in enumerate(game.players):
             out[f"payoff.{name}.mean"] = _mean(
-                d.total[p] / r, f"{name}'s mean payoff per round ({unit})")
+                d.total[p] / r, f"{name}'s mean payoff per round ({unit})"
+            )
             out[f"payoff.{name}.discounted"] = _mean(
-                d.discounted[p], f"{name}'s discounted payoff summed over rounds "
-                f"(sum of discount^t x payoff; {unit} x rounds)")
+                d.discounted[p],
+                f"{name}'s discounted payoff summed over rounds "
+                f"(sum of discount^t x payoff; {unit} x rounds)",
+            )
         escalated = d.first_round >= 0
         out.update(_first_movers("first", "escalated", escalated, d.first_who, game.players))
-        out.update(_first_movers("first_deliberate", "chose to escalate",
-                                 d.chosen_round >= 0, d.chosen_who, game.players))
+        out.update(
+            _first_movers(
+                "first_deliberate",
+                "chose to escalate",
+                d.chosen_round >= 0,
+                d.chosen_who,
+                game.players,
+            )
+        )
         if escalated.any():
             first = d.first_round[escalated]
             out["escalation.first_round.median"] = _point(
-                float(np.median(first)), "median round of the first escalation (escalated "
-                "matches)")
+                float(np.median(first)), "median round of the first escalation (escalated matches)"
+            )
         for p, name in enumerate(game.players):
             out[f"escalation.steps.{name}"] = _mean(
-                d.steps[p].astype(float), f"rungs {name} stepped up per match (chosen or noise)")
-        out["peace_share"] = _mean(d.peace_rounds / r, "share of rounds with every instrument "
-                                   "at baseline")
+                d.steps[p].astype(float), f"rungs {name} stepped up per match (chosen or noise)"
+            )
+        out["peace_share"] = _mean(
+            d.peace_rounds / r, "share of rounds with every instrument at baseline"
+        )
         for j, inst in enumerate(game.instruments):
             key = f"{game.players[inst.owner]}.{inst.name}"
-            out[f"level.{key}.final"] = _mean(d.final[j].astype(float),
-                                              f"mean level (rung) of {key} in the last round")
+            out[f"level.{key}.final"] = _mean(
+                d.final[j].astype(float), f"mean level (rung) of {key} in the last round"
+            )
         return out
 
 
-def _first_movers(key: str, verb: str, happened: NDArray[np.bool_], who: NDArray[np.int8],
-                  players: tuple[str, str]) -> dict[str, dict[str, Any]]:
+def _first_movers(
+    key: str,
+    verb: str,
+    happened: NDArray[np.bool_],
+    who: NDArray[np.int8],
+    players: tuple[str, str],
+) -> dict[str, dict[str, Any]]:
     """Share of matches where any escalation happened (``escalation.p_any`` or
     ``escalation.p_deliberate``) and where each player, or both at once, did it first."""
     m = happened.size
     name = "escalation.p_any" if key == "first" else "escalation.p_deliberate"
     out = {name: _share(int(happened.sum()), m, f"share of matches where a player {verb}")}
     for code, label in [(0, players[0]), (1, players[1]), (BOTH, "both")]:
-        text = (f"share of matches where {label} {verb} first" if code != BOTH else
-                f"share of matches where both {verb} first, in the same round")
+        text = (
+            f"share of matches where {label} {verb} first"
+            if code != BOTH
+            else f"share of matches where both {verb} first, in the same round"
+        )
         out[f"escalation.{key}.{label}"] = _share(int(np.count_nonzero(who == code)), m, text)
     return out
 
@@ -229,13 +252,21 @@ def _mean(x: NDArray[np.floating], description: str) -> dict[str, Any]:
         return _point(mean, description)
     se = float(x.std(ddof=1)) / math.sqrt(n)
     half = float(stats.t.ppf(0.975, n - 1)) * se
-    return {"estimate": mean, "ci_low": mean - half, "ci_high": mean + half,
-            "description": description}
+    return {
+        "estimate": mean,
+        "ci_low": mean - half,
+        "ci_high": mean + half,
+        "description": description,
+    }
 
 
 def _share(k: int, n: int, description: str) -> dict[str, Any]:
     from scipy import stats
 
     ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
-    return {"estimate": k / n, "ci_low": float(ci.low), "ci_high": float(ci.high),
-            "description": description}
+    return {
+        "estimate": k / n,
+        "ci_low": float(ci.low),
+        "ci_high": float(ci.high),
+        "description": description,
+    }

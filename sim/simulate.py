@@ -52,9 +52,15 @@ def simulate(
     sim_ = scenario.data.simulation
     workers = default_workers() if workers is None else workers
     t0 = time.perf_counter()
-    data = run_plan(scenario.plan, matches=sim_.matches, seed=sim_.seed, workers=workers,
-                    block_size=block_size, sample=sim_.trajectories, progress=progress)
+    data = run_plan(
+        scenario.plan,
+        matches=sim_.matches,
+        seed=sim_.seed,
+        workers=workers,
+        block_size=block_size,
+        sample=sim_.trajectories,
+        progress=progress,
+    )
     processes = processes_used(scenario.plan, sim_.matches, workers, block_size)
-    info = {"workers": processes, "block_size": block_size,
-            "seconds": time.perf_counter() - t0}
+    info = {"workers": processes, "block_size": block_size, "seconds": time.perf_counter() - t0}
     return Result(scenario, sim_.seed, data, info)

@@ -78,15 +78,24 @@ def multi_game(players: tuple[str, str] = ("US", "CN")) -> Game:
     escalating pays the escalator (gain > cost) but hurts the target more, pain is positive
     above baseline, and CN's rare earths inflict the most pain per unit of own cost."""
 
-    def inst(name: str, owner: int, gain: tuple[float, ...], cost: tuple[float, ...],
-             pain: tuple[float, ...]) -> Instrument:
+    def inst(
+        name: str,
+        owner: int,
+        gain: tuple[float, ...],
+        cost: tuple[float, ...],
+        pain: tuple[float, ...],
+    ) -> Instrument:
         n = len(pain)
-        return Instrument(name, owner, tuple(f"{name}{i}" for i in range(n)),
-                          gain=gain, cost=cost, pain=pain)
+        return Instrument(
+            name, owner, tuple(f"{name}{i}" for i in range(n)), gain=gain, cost=cost, pain=pain
+        )
 
-    return Game.from_instruments(players, [
-        inst("tariff", 0, (0, 1.5, 3), (0, 0.5, 1.5), (0, 1, 3)),
-        inst("chips", 0, (0, 0.5, 1, 1.5), (0, 0.2, 0.4, 0.8), (0, 1, 2.5, 4)),
-        inst("tariff", 1, (0, 1, 2), (0, 0.5, 1), (0, 1.5, 3)),
-        inst("rare_earths", 1, (0, 0.5, 1, 1.5), (0, 0.1, 0.2, 0.3), (0, 2, 3, 6)),
-    ])
+    return Game.from_instruments(
+        players,
+        [
+            inst("tariff", 0, (0, 1.5, 3), (0, 0.5, 1.5), (0, 1, 3)),
+            inst("chips", 0, (0, 0.5, 1, 1.5), (0, 0.2, 0.4, 0.8), (0, 1, 2.5, 4)),
+            inst("tariff", 1, (0, 1, 2), (0, 0.5, 1), (0, 1.5, 3)),
+            inst("rare_earths", 1, (0, 0.5, 1, 1.5), (0, 0.1, 0.2, 0.3), (0, 2, 3, 6)),
+        ],
+    )

@@ -44,11 +44,33 @@ def toml_line(text: str) -> int:
 
 def test_run_writes_the_results_folder(tmp_path: Path) -> None:
     out = tmp_path / "res"
-    r = runner.invoke(app, ["run", str(IPD), "--out", str(out), "--matches", "3000",
-                            "--rounds", "50", "--seed", "7", "--workers", "1"])
+    r = runner.invoke(
+        app,
+        [
+            "run",
+            str(IPD),
+            "--out",
+            str(out),
+            "--matches",
+            "3000",
+            "--rounds",
+            "50",
+            "--seed",
+            "7",
+            "--workers",
+            "1",
+        ],
+    )
     assert r.exit_code == 0, r.output
-    for name in ("manifest.json", "summary.json", "rounds.csv", "matches.csv",
-                 "trajectories.csv", "figures/timeline.pdf", "figures/timeline.png"):
+    for name in (
+        "manifest.json",
+        "summary.json",
+        "rounds.csv",
+        "matches.csv",
+        "trajectories.csv",
+        "figures/timeline.pdf",
+        "figures/timeline.png",
+    ):
         assert (out / name).is_file(), name
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 7
@@ -57,8 +79,10 @@ def test_run_writes_the_results_folder(tmp_path: Path) -> None:
     assert manifest["scenario"]["resolved"]["simulation"]["rounds"] == 50
     assert manifest["versions"]["numpy"]
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["metrics"]["payoff.US.mean"]["ci_low"] <= \
-        summary["metrics"]["payoff.US.mean"]["estimate"]
+    assert (
+        summary["metrics"]["payoff.US.mean"]["ci_low"]
+        <= summary["metrics"]["payoff.US.mean"]["estimate"]
+    )
     assert (out / "rounds.csv").read_text().count("\n") == 51  # header + 50 rounds
     assert (out / "matches.csv").read_text().count("\n") == 3001
     assert (out / "figures" / "timeline.pdf").read_bytes().startswith(b"%PDF")
@@ -68,8 +92,18 @@ def test_run_writes_the_results_folder(tmp_path: Path) -> None:
 
 def test_existing_folder_is_refused_without_force(tmp_path: Path) -> None:
     out = tmp_path / "res"
-    args = ["run", str(IPD), "--out", str(out), "--matches", "1024", "--rounds", "5",
-            "--workers", "1"]
+    args = [
+        "run",
+        str(IPD),
+        "--out",
+        str(out),
+        "--matches",
+        "1024",
+        "--rounds",
+        "5",
+        "--workers",
+        "1",
+    ]
     assert runner.invoke(app, args).exit_code == 0
     marker = out / "keep.txt"
     marker.write_text("user data")
@@ -86,8 +120,22 @@ def test_tables_are_byte_identical_across_worker_counts(tmp_path: Path) -> None:
     outs = []
     for workers in ("1", "2"):
         out = tmp_path / f"w{workers}"
-        r = runner.invoke(app, ["run", str(IPD), "--out", str(out), "--matches", "5000",
-                                "--rounds", "30", "--workers", workers, "--no-figures"])
+        r = runner.invoke(
+            app,
+            [
+                "run",
+                str(IPD),
+                "--out",
+                str(out),
+                "--matches",
+                "5000",
+                "--rounds",
+                "30",
+                "--workers",
+                workers,
+                "--no-figures",
+            ],
+        )
         assert r.exit_code == 0, r.output
         outs.append(out)
     for name in ("rounds.csv", "matches.csv", "trajectories.csv", "summary.json"):
@@ -96,10 +144,26 @@ def test_tables_are_byte_identical_across_worker_counts(tmp_path: Path) -> None:
 
 def test_set_changes_the_scenario(tmp_path: Path) -> None:
     out = tmp_path / "res"
-    r = runner.invoke(app, ["run", str(IPD), "--out", str(out), "--matches", "1024",
-                            "--rounds", "20", "--workers", "1", "--no-figures",
-                            "--set", "noise.execution=0", "--set",
-                            "players.US.strategy=always_escalate"])
+    r = runner.invoke(
+        app,
+        [
+            "run",
+            str(IPD),
+            "--out",
+            str(out),
+            "--matches",
+            "1024",
+            "--rounds",
+            "20",
+            "--workers",
+            "1",
+            "--no-figures",
+            "--set",
+            "noise.execution=0",
+            "--set",
+            "players.US.strategy=always_escalate",
+        ],
+    )
     assert r.exit_code == 0, r.output
     resolved = json.loads((out / "manifest.json").read_text())["scenario"]["resolved"]
     assert resolved["noise"]["execution"] == 0
@@ -111,28 +175,53 @@ def test_set_changes_the_scenario(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("discount = 1.0", "discount = 1.0\ndiscout = 0.9",
-         ["bad.toml", "simulation.discout", "unknown key", "discount"]),
-        ("execution = 0.05", "execution = 1.5",
-         ["bad.toml", "noise.execution", "less than or equal to 1", "1.5"]),
-        ('strategy = "tit_for_tat"', 'strategy = "tit_for_tatt"',
-         ["bad.toml", "players.US.strategy.name", "unknown strategy 'tit_for_tatt'",
-          "never_strike_first"]),
-        ('strategy = "generous_tit_for_tat"', 'strategy = { name = "generous_tit_for_tat", '
-         'g = 2.0 }', ["players.CN.strategy.g", "less than or equal to 1"]),
+        (
+            "discount = 1.0",
+            "discount = 1.0\ndiscout = 0.9",
+            ["bad.toml", "simulation.discout", "unknown key", "discount"],
+        ),
+        (
+            "execution = 0.05",
+            "execution = 1.5",
+            ["bad.toml", "noise.execution", "less than or equal to 1", "1.5"],
+        ),
+        (
+            'strategy = "tit_for_tat"',
+            'strategy = "tit_for_tatt"',
+            [
+                "bad.toml",
+                "players.US.strategy.name",
+                "unknown strategy 'tit_for_tatt'",
+                "never_strike_first",
+            ],
+        ),
+        (
+            'strategy = "generous_tit_for_tat"',
+            'strategy = { name = "generous_tit_for_tat", g = 2.0 }',
+            ["players.CN.strategy.g", "less than or equal to 1"],
+        ),
         ("rounds = 200", "rounds = [200", ["bad.toml", "TOML syntax error", "line"]),
-        ('US = [[3.0, 0.0],   # R, S\n      [5.0, 1.0]]', 'US = [[3.0, 0.0, 1.0]]',
-         ["bad.toml", "payoffs", "shape"]),
+        (
+            "US = [[3.0, 0.0],   # R, S\n      [5.0, 1.0]]",
+            "US = [[3.0, 0.0, 1.0]]",
+            ["bad.toml", "payoffs", "shape"],
+        ),
     ],
-    ids=["unknown-key", "probability-1.5", "unknown-strategy", "bad-parameter",
-         "toml-syntax", "matrix-shape"],
+    ids=[
+        "unknown-key",
+        "probability-1.5",
+        "unknown-strategy",
+        "bad-parameter",
+        "toml-syntax",
+        "matrix-shape",
+    ],
 )
 def test_bad_input_exits_2_with_a_located_message(
-        tmp_path: Path, old: str, new: str, expected: list[str]) -> None:
+    tmp_path: Path, old: str, new: str, expected: list[str]
+) -> None:
     path = bad_scenario(tmp_path, old, new)
     for command in ("run", "validate"):
-        args = [command, str(path)] + (["--out", str(tmp_path / "o")] if command == "run"
-                                       else [])
+        args = [command, str(path)] + (["--out", str(tmp_path / "o")] if command == "run" else [])
         r = runner.invoke(app, args)
         assert r.exit_code == 2, r.output
         for text in expected:
@@ -154,8 +243,9 @@ def test_missing_file_and_bad_options(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "nope.toml" in r.output and "cannot read" in r.output
     r = runner.invoke(app, ["run", str(IPD), "--matches", "0"])
     assert r.exit_code == 2
-    r = runner.invoke(app, ["run", str(IPD), "--set", "noise.executionn=0.1",
-                            "--out", str(tmp_path / "o")])
+    r = runner.invoke(
+        app, ["run", str(IPD), "--set", "noise.executionn=0.1", "--out", str(tmp_path / "o")]
+    )
     assert r.exit_code == 2 and "noise.executionn" in r.output
     r = runner.invoke(app, ["run", str(IPD), "--set", "nonsense", "--out", str(tmp_path / "o")])
     assert r.exit_code == 2 and "PATH=VALUE" in r.output
@@ -179,7 +269,12 @@ def test_strategies_lists_the_registry() -> None:
     rows = json.loads(runner.invoke(app, ["strategies", "--json"]).output)
     nsf = next(row for row in rows if row["name"] == "never_strike_first")
     assert {p["name"] for p in nsf["params"]} == {
-        "ratio", "lag", "cap", "instrument_choice", "forgive"}
+        "ratio",
+        "lag",
+        "cap",
+        "instrument_choice",
+        "forgive",
+    }
     assert nsf["facts"]["nice"] is True
 
 
@@ -199,34 +294,61 @@ def test_bundled_scenarios_validate() -> None:
 
 def test_installed_command_and_python_m(tmp_path: Path) -> None:
     out = tmp_path / "res"
-    p = subprocess.run([escalate_command(), "run", str(IPD), "--out", str(out), "--matches",
-                        "1024", "--rounds", "10", "--no-figures"],
-                       capture_output=True, text=True, check=False)
+    p = subprocess.run(
+        [
+            escalate_command(),
+            "run",
+            str(IPD),
+            "--out",
+            str(out),
+            "--matches",
+            "1024",
+            "--rounds",
+            "10",
+            "--no-figures",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert p.returncode == 0, p.stderr
     assert (out / "summary.json").is_file()
-    cases = [("discount = 1.0", "discount = 1.0\ndiscout = 0.9", "simulation.discout"),
-             ("execution = 0.05", "execution = 1.5", "noise.execution"),
-             ('strategy = "tit_for_tat"', 'strategy = "nope"', "unknown strategy 'nope'"),
-             ("rounds = 200", "rounds = = 200", f"line {toml_line('rounds = 200')}")]
+    cases = [
+        ("discount = 1.0", "discount = 1.0\ndiscout = 0.9", "simulation.discout"),
+        ("execution = 0.05", "execution = 1.5", "noise.execution"),
+        ('strategy = "tit_for_tat"', 'strategy = "nope"', "unknown strategy 'nope'"),
+        ("rounds = 200", "rounds = = 200", f"line {toml_line('rounds = 200')}"),
+    ]
     for i, (old, new, expected) in enumerate(cases):
         bad = bad_scenario(tmp_path, old, new, name=f"bad{i}.toml")
-        p = subprocess.run([escalate_command(), "run", str(bad), "--out", str(tmp_path / "o")],
-                           capture_output=True, text=True, check=False)
+        p = subprocess.run(
+            [escalate_command(), "run", str(bad), "--out", str(tmp_path / "o")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert p.returncode == 2, p.stderr
         assert f"bad{i}.toml" in p.stderr and expected in p.stderr, p.stderr
         assert "Traceback" not in p.stderr
-    p = subprocess.run([sys.executable, "-m", "sim", "validate", str(IPD)],
-                       capture_output=True, text=True, check=False)
+    p = subprocess.run(
+        [sys.executable, "-m", "sim", "validate", str(IPD)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert p.returncode == 0 and "ok:" in p.stdout
 
 
 def test_import_changes_no_process_wide_setting() -> None:
-    code = ("import multiprocessing as m, sys; before = m.get_start_method(allow_none=True); "
-            "import sim; sim.load_scenario; sim.simulate; "
-            "assert m.get_start_method(allow_none=True) == before; "
-            "assert 'matplotlib' not in sys.modules; print('ok')")
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       check=False, cwd=ROOT)
+    code = (
+        "import multiprocessing as m, sys; before = m.get_start_method(allow_none=True); "
+        "import sim; sim.load_scenario; sim.simulate; "
+        "assert m.get_start_method(allow_none=True) == before; "
+        "assert 'matplotlib' not in sys.modules; print('ok')"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
     assert p.returncode == 0 and "ok" in p.stdout, p.stderr
 
 

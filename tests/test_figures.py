@@ -36,8 +36,9 @@ def test_timeline_data_is_the_rounds_table_in_long_form(result: sim.Result) -> N
 def test_ladder_ticks() -> None:
     assert ladder_ticks(["none", "a", "b"], [0, 10, 34], "pct") == (["0%", "10%", "34%"], "")
     assert ladder_ticks(["n", "a", "b"], [0, 12.5, 25], "Mt") == (["0", "12.5", "25"], "Mt")
-    labels, unit = ladder_ticks(["none", "7", "cut-off", "a very long ladder label"],
-                                [0, 7, 7, 12], "elements")  # not strictly rising
+    labels, unit = ladder_ticks(
+        ["none", "7", "cut-off", "a very long ladder label"], [0, 7, 7, 12], "elements"
+    )  # not strictly rising
     assert labels[:3] == ["none", "7", "cut-off"] and labels[3].endswith("…") and unit == ""
 
 
@@ -53,8 +54,10 @@ def test_timeline_figure_draws_into_given_axes(result: sim.Result) -> None:
 
 def test_saved_files_carry_provenance(result: sim.Result, tmp_path: Path) -> None:
     names = save_figure(timeline_figure(result), tmp_path / "timeline", result)
-    assert names == ["figures/timeline.pdf".replace("figures", tmp_path.name),
-                     "figures/timeline.png".replace("figures", tmp_path.name)]
+    assert names == [
+        "figures/timeline.pdf".replace("figures", tmp_path.name),
+        "figures/timeline.png".replace("figures", tmp_path.name),
+    ]
     pdf = (tmp_path / "timeline.pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     assert result.scenario.sha256.encode() in pdf

@@ -38,22 +38,25 @@ def _locations(insts: list[Instrument], **kw: Any) -> list[str]:
 
 
 # ------------------------------------------------------------------ validation
-@pytest.mark.parametrize(("field", "value", "where"), [
-    ("values", (0.0, 10.0), "values"),
-    ("gain", (0.0, 1.0), "gain"),
-    ("cost", (0.0, 1.0, 2.0, 3.0), "cost"),
-    ("pain", (0.0,), "pain"),
-    ("pain", (0.0, -1.0, 2.0), "pain[1]"),
-    ("cost", (0.0, 1.0, -0.5), "cost[2]"),
-    ("gain", (1.0, 1.0, 2.0), "gain[0]"),
-    ("pain", (0.5, 1.0, 2.0), "pain[0]"),
-    ("cost", (0.0, float("nan"), 1.0), "cost[1]"),
-    ("values", (0.0, 10.0, 5.0), "values"),
-    ("labels", ("a", "a", "b"), "labels"),
-    ("labels", ("only",), "labels"),
-    ("initial", 3, "initial"),
-    ("gain", None, "gain"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [
+        ("values", (0.0, 10.0), "values"),
+        ("gain", (0.0, 1.0), "gain"),
+        ("cost", (0.0, 1.0, 2.0, 3.0), "cost"),
+        ("pain", (0.0,), "pain"),
+        ("pain", (0.0, -1.0, 2.0), "pain[1]"),
+        ("cost", (0.0, 1.0, -0.5), "cost[2]"),
+        ("gain", (1.0, 1.0, 2.0), "gain[0]"),
+        ("pain", (0.5, 1.0, 2.0), "pain[0]"),
+        ("cost", (0.0, float("nan"), 1.0), "cost[1]"),
+        ("values", (0.0, 10.0, 5.0), "values"),
+        ("labels", ("a", "a", "b"), "labels"),
+        ("labels", ("only",), "labels"),
+        ("initial", 3, "initial"),
+        ("gain", None, "gain"),
+    ],
+)
 def test_invalid_ladder_is_located(field: str, value: Any, where: str) -> None:
     """Each ladder problem raises ModelError located at players.P.instruments.NAME.FIELD."""
     bad = replace(_inst("tariff", 0), **{field: value})
@@ -66,20 +69,29 @@ def test_every_problem_is_reported_at_once() -> None:
     a = _inst("tariff", 0, values=(1.0,), pain=(0.0, -1.0, 2.0))
     b = _inst("chips", 1, gain=(2.0, 0.0, 0.0))
     locs = _locations([a, b])
-    assert locs == ["players.US.instruments.tariff.values",
-                    "players.US.instruments.tariff.pain[1]",
-                    "players.CN.instruments.chips.gain[0]"]
+    assert locs == [
+        "players.US.instruments.tariff.values",
+        "players.US.instruments.tariff.pain[1]",
+        "players.CN.instruments.chips.gain[0]",
+    ]
 
 
-@pytest.mark.parametrize(("insts", "players", "where"), [
-    ([_inst("a", 0)], PLAYERS, "players.CN.instruments"),
-    ([_inst("a", 0), _inst("a", 0), _inst("b", 1)], PLAYERS, "players.US.instruments"),
-    ([_inst("a", 0), _inst("b", 1)], ("US", "US"), "players"),
-    ([_inst("a", 0, answers="nope"), _inst("b", 1)], PLAYERS,
-     "players.US.instruments.a.answers"),
-])
-def test_structural_problems_are_located(insts: list[Instrument], players: tuple[str, str],
-                                         where: str) -> None:
+@pytest.mark.parametrize(
+    ("insts", "players", "where"),
+    [
+        ([_inst("a", 0)], PLAYERS, "players.CN.instruments"),
+        ([_inst("a", 0), _inst("a", 0), _inst("b", 1)], PLAYERS, "players.US.instruments"),
+        ([_inst("a", 0), _inst("b", 1)], ("US", "US"), "players"),
+        (
+            [_inst("a", 0, answers="nope"), _inst("b", 1)],
+            PLAYERS,
+            "players.US.instruments.a.answers",
+        ),
+    ],
+)
+def test_structural_problems_are_located(
+    insts: list[Instrument], players: tuple[str, str], where: str
+) -> None:
     """Missing or duplicate instruments, equal player names and unknown ``answers``."""
     with pytest.raises(ModelError) as err:
         Game.from_instruments(players, insts)
@@ -88,9 +100,10 @@ def test_structural_problems_are_located(insts: list[Instrument], players: tuple
 
 def test_interaction_outside_the_game() -> None:
     """An interaction naming a level beyond a ladder is located at interactions[i]."""
-    locs = _locations([_inst("a", 0), _inst("b", 1)],
-                      interactions=[Interaction(0, 1, 1, 1, (1.0, 1.0)),
-                                    Interaction(0, 1, 3, 1, (1.0, 1.0))])
+    locs = _locations(
+        [_inst("a", 0), _inst("b", 1)],
+        interactions=[Interaction(0, 1, 1, 1, (1.0, 1.0)), Interaction(0, 1, 3, 1, (1.0, 1.0))],
+    )
     assert locs == ["interactions[1]"]
 
 
@@ -118,16 +131,19 @@ def test_matrix_form_rejects_gain_and_nonfinite() -> None:
     with pytest.raises(ModelError) as err:
         Game.from_matrices(PLAYERS, moves, np.zeros((2, 2, 2)))
     assert {p.location for p in err.value.problems} == {
-        "players.US.instruments.m.gain", "players.US.instruments.m.cost",
-        "players.US.instruments.m.pain"}
+        "players.US.instruments.m.gain",
+        "players.US.instruments.m.cost",
+        "players.US.instruments.m.pain",
+    }
     clean = [Instrument("m", 0, ("C", "D")), Instrument("m", 1, ("C", "D"))]
     with pytest.raises(ModelError, match="finite"):
         Game.from_matrices(PLAYERS, clean, [[[1, np.inf], [0, 0]], [[0, 0], [0, 0]]])
 
 
 # ------------------------------------------------------------------ payoffs
-def _hand_payoffs(game: Game, levels: np.ndarray, exposure: np.ndarray | None = None
-                  ) -> np.ndarray:
+def _hand_payoffs(
+    game: Game, levels: np.ndarray, exposure: np.ndarray | None = None
+) -> np.ndarray:
     """Direct evaluation of the additive form, one match at a time, from the instruments."""
     e = np.ones(game.n_instruments) if exposure is None else exposure
     out = np.zeros((len(levels), 2))
@@ -149,11 +165,16 @@ def _hand_payoffs(game: Game, levels: np.ndarray, exposure: np.ndarray | None = 
 def test_additive_payoffs_by_hand() -> None:
     """payoffs() equals a hand computation with base payoffs, an interaction term and
     exposure, on every joint profile; two worked entries are checked as numbers."""
-    game = Game.from_instruments(PLAYERS, [
-        _inst("tariff", 0, gain=(0, 2, 3), cost=(0, 1, 1.5), pain=(0, 4, 6)),
-        _inst("chips", 0, n=2, gain=(0, 0), cost=(0, 0.25), pain=(0, 5)),
-        _inst("tariff", 1, gain=(0, 1, 2.5), cost=(0, 0.5, 1), pain=(0, 3, 7)),
-    ], base=(10.0, 8.0), interactions=[Interaction(0, 2, 2, 1, (-1.0, -2.0))])
+    game = Game.from_instruments(
+        PLAYERS,
+        [
+            _inst("tariff", 0, gain=(0, 2, 3), cost=(0, 1, 1.5), pain=(0, 4, 6)),
+            _inst("chips", 0, n=2, gain=(0, 0), cost=(0, 0.25), pain=(0, 5)),
+            _inst("tariff", 1, gain=(0, 1, 2.5), cost=(0, 0.5, 1), pain=(0, 3, 7)),
+        ],
+        base=(10.0, 8.0),
+        interactions=[Interaction(0, 2, 2, 1, (-1.0, -2.0))],
+    )
     grid = np.array(list(itertools.product(range(3), range(2), range(3))))
     np.testing.assert_allclose(game.payoffs(grid), _hand_payoffs(game, grid))
     # US tariff at 2, chips at 1, CN tariff at 1: interaction applies.
@@ -168,10 +189,21 @@ def test_additive_payoffs_by_hand() -> None:
 def test_large_game_uses_the_same_payoffs() -> None:
     """A game above TABLE_PROFILES joint profiles (evaluated instrument by instrument)
     agrees with the hand computation too."""
-    insts = [_inst(f"i{j}", owner, n=5, gain=(0, 1, 2, 3, 5), cost=(0, 0.5, 1, 2, 2.5),
-                   pain=(0, 1 + j, 2 + j, 4, 8)) for owner in (0, 1) for j in range(4)]
-    game = Game.from_instruments(PLAYERS, insts, base=(1.0, -1.0),
-                                 interactions=[Interaction(1, 6, 2, 3, (0.5, -0.5))])
+    insts = [
+        _inst(
+            f"i{j}",
+            owner,
+            n=5,
+            gain=(0, 1, 2, 3, 5),
+            cost=(0, 0.5, 1, 2, 2.5),
+            pain=(0, 1 + j, 2 + j, 4, 8),
+        )
+        for owner in (0, 1)
+        for j in range(4)
+    ]
+    game = Game.from_instruments(
+        PLAYERS, insts, base=(1.0, -1.0), interactions=[Interaction(1, 6, 2, 3, (0.5, -0.5))]
+    )
     assert game.n_instruments == 8
     assert game.n_profiles == 5**8 > TABLE_PROFILES
     lv = np.random.default_rng(0).integers(0, 5, size=(500, 8))
@@ -188,28 +220,37 @@ def test_payoffs_reject_bad_levels() -> None:
         game.payoffs(np.array([[0, 0, -1, 0]]))
 
 
-@pytest.mark.parametrize(("r", "s", "t", "p", "extra"), [
-    (3.0, 0.0, 4.0, 1.0, 0.0),   # T + S = R + P: purely additive
-    (3.0, 0.0, 5.0, 1.0, -1.0),  # Axelrod's values: additive plus an interaction of -1
-])
-def test_matrix_and_additive_forms_agree(r: float, s: float, t: float, p: float,
-                                         extra: float) -> None:
+@pytest.mark.parametrize(
+    ("r", "s", "t", "p", "extra"),
+    [
+        (3.0, 0.0, 4.0, 1.0, 0.0),  # T + S = R + P: purely additive
+        (3.0, 0.0, 5.0, 1.0, -1.0),  # Axelrod's values: additive plus an interaction of -1
+    ],
+)
+def test_matrix_and_additive_forms_agree(
+    r: float, s: float, t: float, p: float, extra: float
+) -> None:
     """A prisoner's dilemma written as matrices and as base + gain - pain (+ interaction
     when T+S != R+P) gives the same payoffs, matrices, reduction, net and pain."""
     moves = [Instrument("m", 0, ("C", "D")), Instrument("m", 1, ("C", "D"))]
     matrix = Game.from_matrices(PLAYERS, moves, [[[r, s], [t, p]], [[r, t], [s, p]]])
     assert (t + s == r + p) == (extra == 0.0)
-    ladder = {"labels": ("C", "D"), "gain": (0.0, t - r), "cost": (0.0, 0.0),
-              "pain": (0.0, r - s)}
+    ladder = {"labels": ("C", "D"), "gain": (0.0, t - r), "cost": (0.0, 0.0), "pain": (0.0, r - s)}
     additive = Game.from_instruments(
-        PLAYERS, [Instrument("m", 0, **ladder), Instrument("m", 1, **ladder)],
-        base=(r, r), interactions=[Interaction(0, 1, 1, 1, (extra, extra))] if extra else ())
+        PLAYERS,
+        [Instrument("m", 0, **ladder), Instrument("m", 1, **ladder)],
+        base=(r, r),
+        interactions=[Interaction(0, 1, 1, 1, (extra, extra))] if extra else (),
+    )
     grid = np.array(list(itertools.product((0, 1), (0, 1))))
     np.testing.assert_allclose(matrix.payoffs(grid), additive.payoffs(grid))
     np.testing.assert_allclose(matrix.payoff_matrices(), additive.payoff_matrices())
     for player in (0, 1):
-        assert matrix.reduction(player) == additive.reduction(player) == {
-            "R": r, "S": s, "T": t, "P": p}
+        assert (
+            matrix.reduction(player)
+            == additive.reduction(player)
+            == {"R": r, "S": s, "T": t, "P": p}
+        )
     np.testing.assert_allclose(matrix.net, additive.net)
     np.testing.assert_allclose(matrix.pain, additive.pain)
 
@@ -264,8 +305,7 @@ def test_leverage_ranks_high_pain_low_cost_first() -> None:
     np.testing.assert_allclose(table["pain_per_cost"], [2, 5, 3, 20])
     cn = table[table["player"] == "CN"].sort_values("pain_per_cost", ascending=False)
     assert cn["instrument"].iloc[0] == "rare_earths"
-    assert [game.instruments[j].name for j in game.leverage_order(1)] == ["rare_earths",
-                                                                          "tariff"]
+    assert [game.instruments[j].name for j in game.leverage_order(1)] == ["rare_earths", "tariff"]
     assert [game.instruments[j].name for j in game.leverage_order(0)] == ["chips", "tariff"]
 
 
@@ -277,8 +317,12 @@ def test_leverage_with_exposure_and_free_instruments() -> None:
     table = game.leverage(e)
     np.testing.assert_allclose(table["pain_per_cost"], [2, 0.5, 3, 2])
     assert [game.instruments[j].name for j in game.leverage_order(0, e)] == ["tariff", "chips"]
-    free = Game.from_instruments(PLAYERS, [
-        _inst("costly", 0, cost=(0, 0.5, 1), pain=(0, 5, 10)),
-        _inst("free", 0, cost=(0, 0, 0), pain=(0, 0.5, 1)),
-        _inst("x", 1)])
+    free = Game.from_instruments(
+        PLAYERS,
+        [
+            _inst("costly", 0, cost=(0, 0.5, 1), pain=(0, 5, 10)),
+            _inst("free", 0, cost=(0, 0, 0), pain=(0, 0.5, 1)),
+            _inst("x", 1),
+        ],
+    )
     assert [free.instruments[j].name for j in free.leverage_order(0)] == ["free", "costly"]

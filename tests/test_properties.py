@@ -36,16 +36,31 @@ def _param_specs(name: str) -> st.SearchStrategy[StrategySpec]:
     """The defaults, or random valid parameters for the strategies that take some."""
     default = st.just(spec(name))
     if name == "never_strike_first":
-        return st.one_of(default, st.builds(
-            lambda ratio, lag, cap, choice, forgive: spec(
-                name, ratio=ratio, lag=lag, cap=cap, instrument_choice=choice, forgive=forgive),
-            st.sampled_from([0.0, 0.5, 1.0, 1.5, 3.0]), st.integers(0, 3),
-            st.one_of(st.none(), small), st.sampled_from(["mirror", "most_leverage", "spread"]),
-            st.booleans()))
+        return st.one_of(
+            default,
+            st.builds(
+                lambda ratio, lag, cap, choice, forgive: spec(
+                    name, ratio=ratio, lag=lag, cap=cap, instrument_choice=choice, forgive=forgive
+                ),
+                st.sampled_from([0.0, 0.5, 1.0, 1.5, 3.0]),
+                st.integers(0, 3),
+                st.one_of(st.none(), small),
+                st.sampled_from(["mirror", "most_leverage", "spread"]),
+                st.booleans(),
+            ),
+        )
     if name == "memory_one":
-        return st.one_of(default, st.builds(
-            lambda a, b, c, d, e: spec(name, p_cc=a, p_cd=b, p_dc=c, p_dd=d, p0=e),
-            probabilities, probabilities, probabilities, probabilities, probabilities))
+        return st.one_of(
+            default,
+            st.builds(
+                lambda a, b, c, d, e: spec(name, p_cc=a, p_cd=b, p_dc=c, p_dd=d, p0=e),
+                probabilities,
+                probabilities,
+                probabilities,
+                probabilities,
+                probabilities,
+            ),
+        )
     if name == "generous_tit_for_tat":
         return st.one_of(default, probabilities.map(lambda g: spec(name, g=g)))
     if name == "random":
@@ -67,16 +82,24 @@ def ladders(draw: Any, owner: int, index: int, max_levels: int, initial: bool) -
         return (0.0, *draw(st.lists(elements, min_size=n - 1, max_size=n - 1)))
 
     return Instrument(
-        name=f"i{index}", owner=owner, labels=tuple(f"L{lv}" for lv in range(n)),
-        gain=row(small.map(lambda x: x - 3.0)), cost=row(small), pain=row(small),
-        initial=draw(st.integers(0, n - 1)) if initial else 0)
+        name=f"i{index}",
+        owner=owner,
+        labels=tuple(f"L{lv}" for lv in range(n)),
+        gain=row(small.map(lambda x: x - 3.0)),
+        cost=row(small),
+        pain=row(small),
+        initial=draw(st.integers(0, n - 1)) if initial else 0,
+    )
 
 
 @st.composite
 def games(draw: Any, max_levels: int = 5, initial: bool = False) -> Game:
     """A random additive game: 2 players with 1-3 instruments each."""
-    insts = [draw(ladders(owner, i, max_levels, initial))
-             for owner in (0, 1) for i in range(draw(st.integers(1, 3)))]
+    insts = [
+        draw(ladders(owner, i, max_levels, initial))
+        for owner in (0, 1)
+        for i in range(draw(st.integers(1, 3)))
+    ]
     return Game.from_instruments(PLAYERS, insts, base=(draw(small), draw(small)))
 
 
@@ -92,11 +115,15 @@ def rules(draw: Any, max_rounds: int = 12, noisy: bool = True, max_step: int = 4
 
 
 @st.composite
-def plans(draw: Any, max_levels: int = 5, max_rounds: int = 12, noisy: bool = True,
-          initial: bool = True) -> Plan:
+def plans(
+    draw: Any, max_levels: int = 5, max_rounds: int = 12, noisy: bool = True, initial: bool = True
+) -> Plan:
     game = draw(games(max_levels, initial))
-    return Plan(game, (draw(strategy_specs), draw(strategy_specs)),
-                draw(rules(max_rounds, noisy, max_step=max(4, max_levels - 1))))
+    return Plan(
+        game,
+        (draw(strategy_specs), draw(strategy_specs)),
+        draw(rules(max_rounds, noisy, max_step=max(4, max_levels - 1))),
+    )
 
 
 seeds = st.integers(0, 2**32)
@@ -114,12 +141,14 @@ def assert_same_run(a: RunData, b: RunData) -> None:
             assert x == y, f.name
 
 
-def first_escalation(levels: NDArray[np.integer], before: NDArray[np.integer]
-                     ) -> NDArray[np.int64]:
+def first_escalation(
+    levels: NDArray[np.integer], before: NDArray[np.integer]
+) -> NDArray[np.int64]:
     """First round in which any of the given instruments rises above its previous level,
     per match (-1: never). ``levels`` is ``(R, k, n)``, ``before`` the initial ``(k,)``."""
-    prev = np.concatenate([np.broadcast_to(before[None, :, None], (1, *levels.shape[1:])),
-                           levels[:-1]]).astype(int)
+    prev = np.concatenate(
+        [np.broadcast_to(before[None, :, None], (1, *levels.shape[1:])), levels[:-1]]
+    ).astype(int)
     up = (levels.astype(int) > prev).any(axis=1)  # (R, n)
     return np.where(up.any(axis=0), up.argmax(axis=0), -1)
 
@@ -161,11 +190,16 @@ def _long_ladder_plan(max_step: int) -> Plan:
     n = 127
     zero, labels = (0.0,) * n, tuple(str(i) for i in range(n))
     lin = tuple(float(i) for i in range(n))
-    game = Game.from_instruments(PLAYERS, [
-        Instrument("x", 0, labels, gain=zero, cost=zero, pain=lin),
-        Instrument("y", 1, labels, gain=zero, cost=zero, pain=lin)])
-    return Plan(game, (spec("always_escalate"), spec("appease")),
-                Rules(rounds=80, max_step=max_step))
+    game = Game.from_instruments(
+        PLAYERS,
+        [
+            Instrument("x", 0, labels, gain=zero, cost=zero, pain=lin),
+            Instrument("y", 1, labels, gain=zero, cost=zero, pain=lin),
+        ],
+    )
+    return Plan(
+        game, (spec("always_escalate"), spec("appease")), Rules(rounds=80, max_step=max_step)
+    )
 
 
 @settings(max_examples=30, deadline=None)
@@ -207,8 +241,10 @@ def test_seed_is_used() -> None:
 @given(plans(max_rounds=4), st.integers(2049, 3100), seeds)
 def test_block_size_does_not_change_results(plan: Plan, matches: int, seed: int) -> None:
     """Block sizes 1024, 3072 and automatic give exactly the same arrays."""
-    runs = [run_plan(plan, matches=matches, seed=seed, workers=1, block_size=b, sample=1500)
-            for b in (1024, 3072, None)]
+    runs = [
+        run_plan(plan, matches=matches, seed=seed, workers=1, block_size=b, sample=1500)
+        for b in (1024, 3072, None)
+    ]
     assert_same_run(runs[0], runs[1])
     assert_same_run(runs[0], runs[2])
 
@@ -251,11 +287,21 @@ def test_nice_never_escalates_first(nice: str, opponent: str) -> None:
 
 
 @settings(max_examples=80, deadline=None)
-@given(games(), nice_specs, strategy_specs, st.integers(0, 1), st.one_of(st.none(),
-       st.integers(1, 3)), seeds)
+@given(
+    games(),
+    nice_specs,
+    strategy_specs,
+    st.integers(0, 1),
+    st.one_of(st.none(), st.integers(1, 3)),
+    seeds,
+)
 def test_nice_never_escalates_first_random_games(
-    game: Game, nice: StrategySpec, opponent: StrategySpec, nice_player: int,
-    max_step: int | None, seed: int,
+    game: Game,
+    nice: StrategySpec,
+    opponent: StrategySpec,
+    nice_player: int,
+    max_step: int | None,
+    seed: int,
 ) -> None:
     """The same on random games, with random parameters for both sides and any max_step."""
     pair = [opponent, opponent]
@@ -286,8 +332,7 @@ def test_reduce_agrees_with_trajectories(plan: Plan, matches: int, seed: int) ->
     np.testing.assert_array_equal(lv, play(plan, matches, seed))
     init = game.initial_levels
     firsts = [first_escalation(lv[:, game.of(p)], init[game.of(p)]) for p in (0, 1)]
-    first = np.where((firsts[0] >= 0) & (firsts[1] >= 0), np.minimum(*firsts),
-                     np.maximum(*firsts))
+    first = np.where((firsts[0] >= 0) & (firsts[1] >= 0), np.minimum(*firsts), np.maximum(*firsts))
     np.testing.assert_array_equal(d.first_round, first)
     who = np.full(matches, NOBODY)
     for p in (0, 1):
@@ -302,20 +347,28 @@ def test_reduce_agrees_with_trajectories(plan: Plan, matches: int, seed: int) ->
     np.testing.assert_array_equal(d.peace, (lv == 0).all(axis=1).sum(axis=1))
     up = lv > prev  # (R, K, M)
     for p in (0, 1):
-        np.testing.assert_array_equal(d.escalating[:, p],
-                                      up[:, game.of(p)].any(axis=1).sum(axis=1))
+        np.testing.assert_array_equal(
+            d.escalating[:, p], up[:, game.of(p)].any(axis=1).sum(axis=1)
+        )
     np.testing.assert_array_equal(d.final, lv[-1])
     np.testing.assert_allclose(d.total, d.traj_payoffs.sum(axis=0))
     for j in range(game.n_instruments):
         for level in range(int(game.n_levels[j])):
-            np.testing.assert_array_equal(d.level_counts[:, j, level],
-                                          (lv[:, j] == level).sum(axis=1))
+            np.testing.assert_array_equal(
+                d.level_counts[:, j, level], (lv[:, j] == level).sum(axis=1)
+            )
     np.testing.assert_allclose(d.pay_sum, d.traj_payoffs.sum(axis=2), atol=1e-9)
     # the first escalation a strategy chose: intended level above the level entering a round
     steps = run_steps(plan, matches, seed)
     chose = np.stack([s.intended.astype(int) > s.before.astype(int) for s in steps])
-    ch = [np.where(chose[:, game.of(p)].any(axis=1).any(axis=0),
-                   chose[:, game.of(p)].any(axis=1).argmax(axis=0), -1) for p in (0, 1)]
+    ch = [
+        np.where(
+            chose[:, game.of(p)].any(axis=1).any(axis=0),
+            chose[:, game.of(p)].any(axis=1).argmax(axis=0),
+            -1,
+        )
+        for p in (0, 1)
+    ]
     ch_first = np.where((ch[0] >= 0) & (ch[1] >= 0), np.minimum(*ch), np.maximum(*ch))
     np.testing.assert_array_equal(d.chosen_round, ch_first)
     ch_who = np.full(matches, NOBODY)
@@ -328,9 +381,12 @@ def test_reduce_agrees_with_trajectories(plan: Plan, matches: int, seed: int) ->
 def test_first_escalation_bookkeeping_examples() -> None:
     """Known cases: the defector opens in round 0; TFT answers in round 1; two nice
     strategies never escalate."""
-    cases = [("always_escalate", "tit_for_tat", 0, 0), ("tit_for_tat", "always_escalate", 0, 1),
-             ("always_escalate", "always_escalate", 0, BOTH),
-             ("tit_for_tat", "grim_trigger", -1, NOBODY)]
+    cases = [
+        ("always_escalate", "tit_for_tat", 0, 0),
+        ("tit_for_tat", "always_escalate", 0, 1),
+        ("always_escalate", "always_escalate", 0, BOTH),
+        ("tit_for_tat", "grim_trigger", -1, NOBODY),
+    ]
     for us, cn, rnd, who in cases:
         d = run_plan(ipd_with(us, cn, rounds=10).plan, matches=5, seed=0, workers=1)
         np.testing.assert_array_equal(d.first_round, rnd)

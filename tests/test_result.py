@@ -33,9 +33,10 @@ def test_rounds_match_the_paths(small: sim.Result) -> None:
         np.testing.assert_allclose(rounds[f"{key}.mean"], by_round[key].mean())
         for q in (0.05, 0.5, 0.95):
             expected = by_round[key].quantile(q, interpolation="lower")  # smallest level
-            got = rounds[f"{key}.q{round(q * 100):02d}"]                 # with share >= q
-            np.testing.assert_array_equal(got, [
-                np.quantile(g, q, method="inverted_cdf") for _, g in by_round[key]])
+            got = rounds[f"{key}.q{round(q * 100):02d}"]  # with share >= q
+            np.testing.assert_array_equal(
+                got, [np.quantile(g, q, method="inverted_cdf") for _, g in by_round[key]]
+            )
             assert (got >= expected - 1).all()
     np.testing.assert_allclose(rounds["payoff_US"], by_round["payoff_US"].mean())
     calm = (traj[[c for c in traj if "." in c]] == 0).all(axis=1)
@@ -80,7 +81,8 @@ def test_summary_intervals_are_scipy_intervals(small: sim.Result) -> None:
     ci = stats.binomtest(k, x.size).proportion_ci(method="wilson")
     row = summary.loc["escalation.first.US"]
     assert (row["estimate"], row["ci_low"], row["ci_high"]) == pytest.approx(
-        (k / x.size, ci.low, ci.high))
+        (k / x.size, ci.low, ci.high)
+    )
     shares = [summary.loc[f"escalation.first.{w}", "estimate"] for w in ("US", "CN", "both")]
     none = (small.matches()["first_escalator"] == "none").mean()
     assert sum(shares) + none == pytest.approx(1.0)
@@ -100,7 +102,8 @@ def test_profile_and_payoff_accounting_agree() -> None:
     Mean payoffs per round must agree to rounding."""
     sc = sim.load_scenario(ROOT / "scenarios" / "ipd.toml")
     a = sim.simulate(sc, matches=3000, seed=2, workers=1)
-    b = sim.simulate(sc.replace({"simulation.discount": 0.9999999}), matches=3000, seed=2,
-                     workers=1)
+    b = sim.simulate(
+        sc.replace({"simulation.discount": 0.9999999}), matches=3000, seed=2, workers=1
+    )
     np.testing.assert_allclose(a.data.total, b.data.total, rtol=0, atol=1e-9)
     np.testing.assert_allclose(a.rounds()["payoff_US"], b.rounds()["payoff_US"], atol=1e-12)

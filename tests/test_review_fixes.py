@@ -25,9 +25,14 @@ def test_never_strike_first_ignores_moves_that_help_it() -> None:
     """In a matrix game the opponent's 'escalation' can raise the player's payoff (negative
     derived pain). That is no strike: never_strike_first stays at baseline."""
     ipd = sim.load_scenario(IPD)
-    sc = ipd.replace({"payoffs.US": [[3.0, 4.0], [5.0, 1.0]], "noise.execution": 0.0,
-                      "players.US.strategy": "never_strike_first",
-                      "players.CN.strategy": "always_escalate"})
+    sc = ipd.replace(
+        {
+            "payoffs.US": [[3.0, 4.0], [5.0, 1.0]],
+            "noise.execution": 0.0,
+            "players.US.strategy": "never_strike_first",
+            "players.CN.strategy": "always_escalate",
+        }
+    )
     assert sc.game.pain[1, 1] < 0  # CN's move helps the US
     d = run_plan(sc.plan, matches=1024, seed=0, workers=1, sample=4)
     assert (d.traj_levels[:, 0, :] == 0).all()
@@ -46,9 +51,11 @@ def test_matrix_form_rejects_base_and_interactions() -> None:
 
 def test_an_instrument_is_answered_once() -> None:
     sc = sim.load_scenario(ROOT / "scenarios" / "us-china-baseline.toml")
-    with pytest.raises(sim.ScenarioError,
-                       match=r"players\.CN\.instruments\.soybeans\.answers: 'chips' is "
-                             r"already answered by 'rare_earths'"):
+    with pytest.raises(
+        sim.ScenarioError,
+        match=r"players\.CN\.instruments\.soybeans\.answers: 'chips' is "
+        r"already answered by 'rare_earths'",
+    ):
         sc.replace({"players.CN.instruments.soybeans.answers": "chips"})
 
 
@@ -66,8 +73,9 @@ def test_switching_strategy_with_set_drops_the_old_parameters(tmp_path: Path) ->
     sc2 = sc.replace({"players.CN.strategy.name": "tit_for_tat"})
     assert sc2.data.players["CN"].strategy.model_extra == {}
     sc3 = sc.replace({"players.CN.strategy.name": "never_strike_first"})  # same name: kept
-    assert sc3.data.players["CN"].strategy.model_extra == \
-        sc.data.players["CN"].strategy.model_extra
+    assert (
+        sc3.data.players["CN"].strategy.model_extra == sc.data.players["CN"].strategy.model_extra
+    )
 
 
 def test_resolved_scenario_records_the_run(tmp_path: Path) -> None:
@@ -98,8 +106,9 @@ def test_user_strategy_targets_off_the_ladder_are_clipped() -> None:
 
         @classmethod
         def facts(cls, params: Any) -> Facts:
-            return Facts(nice=False, retaliatory=False, forgiving=False, stochastic=False,
-                         memory_depth=0)
+            return Facts(
+                nice=False, retaliatory=False, forgiving=False, stochastic=False, memory_depth=0
+            )
 
         def decide(self, obs: Any, rng: Any) -> Any:
             return np.full(obs.own.shape, 1000)
@@ -112,11 +121,27 @@ def test_user_strategy_targets_off_the_ladder_are_clipped() -> None:
     assert (d.traj_levels[-1, : len(tops), :] == tops[:, None]).all()
 
 
-def test_refuses_to_write_into_the_current_folder(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refuses_to_write_into_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    r = runner.invoke(app, ["run", str(IPD), "--out", ".", "--force", "--matches", "1024",
-                            "--rounds", "2", "--workers", "1", "--no-figures"])
+    r = runner.invoke(
+        app,
+        [
+            "run",
+            str(IPD),
+            "--out",
+            ".",
+            "--force",
+            "--matches",
+            "1024",
+            "--rounds",
+            "2",
+            "--workers",
+            "1",
+            "--no-figures",
+        ],
+    )
     assert r.exit_code == 2 and "current folder" in r.output
     assert list(tmp_path.iterdir()) == []
 
@@ -124,8 +149,23 @@ def test_refuses_to_write_into_the_current_folder(tmp_path: Path,
 def test_force_replaces_a_file(tmp_path: Path) -> None:
     target = tmp_path / "afile"
     target.write_text("x")
-    r = runner.invoke(app, ["run", str(IPD), "--out", str(target), "--force", "--matches",
-                            "1024", "--rounds", "2", "--workers", "1", "--no-figures"])
+    r = runner.invoke(
+        app,
+        [
+            "run",
+            str(IPD),
+            "--out",
+            str(target),
+            "--force",
+            "--matches",
+            "1024",
+            "--rounds",
+            "2",
+            "--workers",
+            "1",
+            "--no-figures",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert target.is_dir() and sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
 
@@ -145,8 +185,15 @@ def test_script_without_main_guard_gets_a_clear_message(tmp_path: Path) -> None:
         "try:\n"
         "    sim.simulate(sc, matches=8192, rounds=5, workers=2)\n"
         "except sim.SimError as exc:\n"
-        "    print('SimError:', exc)\n")
-    p = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                       cwd=tmp_path, check=False, timeout=300,
-                       env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        "    print('SimError:', exc)\n"
+    )
+    p = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+        timeout=300,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     assert 'if __name__ == "__main__":' in p.stdout, (p.stdout, p.stderr[-2000:])

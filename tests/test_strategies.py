@@ -38,8 +38,9 @@ class DefectOnce(Strategy):
 
     @classmethod
     def facts(cls, params: Any) -> Facts:
-        return Facts(nice=False, retaliatory=False, forgiving=True, stochastic=False,
-                     memory_depth=0)
+        return Facts(
+            nice=False, retaliatory=False, forgiving=True, stochastic=False, memory_depth=0
+        )
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         top = np.broadcast_to(self.seat.own_top, obs.own.shape)
@@ -55,8 +56,9 @@ class Scripted(Strategy):
 
     @classmethod
     def facts(cls, params: Any) -> Facts:
-        return Facts(nice=False, retaliatory=False, forgiving=True, stochastic=False,
-                     memory_depth=0)
+        return Facts(
+            nice=False, retaliatory=False, forgiving=True, stochastic=False, memory_depth=0
+        )
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         t = obs.t
@@ -90,16 +92,25 @@ VARIANTS: list[tuple[str, dict[str, Any]]] = [(n, {}) for n in BUNDLED] + [
 
 def _vid(v: tuple[str, dict[str, Any]]) -> str:
     name, params = v
-    return name + ("" if not params else "[" + ",".join(f"{k}={x}" for k, x in params.items())
-                   + "]")
+    return name + (
+        "" if not params else "[" + ",".join(f"{k}={x}" for k, x in params.items()) + "]"
+    )
 
 
 def _games() -> list[Game]:
     return [ipd_with("appease", "appease").game, multi_game()]
 
 
-def own_levels(game: Game, me: StrategySpec, other: StrategySpec | str, *, seat: int = 0,
-               rounds: int = 40, n: int = 32, seed: int = 1) -> NDArray[np.int64]:
+def own_levels(
+    game: Game,
+    me: StrategySpec,
+    other: StrategySpec | str,
+    *,
+    seat: int = 0,
+    rounds: int = 40,
+    n: int = 32,
+    seed: int = 1,
+) -> NDArray[np.int64]:
     """Levels of ``me``'s instruments each round, ``(rounds, k_own, n)``, noiseless."""
     opp = spec(other) if isinstance(other, str) else other
     pair = (me, opp) if seat == 0 else (opp, me)
@@ -115,8 +126,11 @@ def escalated(levels: NDArray[np.int64]) -> NDArray[np.bool_]:
 # ------------------------------------------------------------------ facts, by simulation
 def _where(pred: Any) -> list[Any]:
     """The variants whose declared facts satisfy ``pred``, as pytest params with ids."""
-    return [pytest.param(spec(n, **p), id=_vid((n, p))) for n, p in VARIANTS
-            if pred(spec(n, **p).facts)]
+    return [
+        pytest.param(spec(n, **p), id=_vid((n, p)))
+        for n, p in VARIANTS
+        if pred(spec(n, **p).facts)
+    ]
 
 
 @pytest.fixture(params=VARIANTS, ids=_vid)
@@ -200,7 +214,7 @@ def test_forgiving_fact(variant: StrategySpec) -> None:
                 assert esc.any(axis=0).all(), where  # it does escalate ...
                 first = esc.argmax(axis=0)
                 for m in range(esc.shape[1]):  # ... and never comes back
-                    assert esc[first[m]:, m].all(), where
+                    assert esc[first[m] :, m].all(), where
 
 
 # ------------------------------------------------------------------ generous tit-for-tat
@@ -215,12 +229,15 @@ def test_generous_g_default_is_one_third_on_ipd() -> None:
     assert spec("generous_tit_for_tat", g=0.7).build(Seat(game, 0), 4).g == 0.7  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("r", "s", "t", "p", "g"), [
-    (3, 0, 5, 1, 1 / 3),  # min(1/3, 1/2)
-    (4, 0, 6, 1, 1 / 2),  # min(1/2, 3/5)
-    (3, 0, 4, 1, 2 / 3),  # min(2/3, 2/3)
-    (3, 0, 5, 2, 1 / 3),  # min(1/3, 1/3)
-])
+@pytest.mark.parametrize(
+    ("r", "s", "t", "p", "g"),
+    [
+        (3, 0, 5, 1, 1 / 3),  # min(1/3, 1/2)
+        (4, 0, 6, 1, 1 / 2),  # min(1/2, 3/5)
+        (3, 0, 4, 1, 2 / 3),  # min(2/3, 2/3)
+        (3, 0, 5, 2, 1 / 3),  # min(1/3, 1/3)
+    ],
+)
 def test_generous_g_follows_the_formula(r: float, s: float, t: float, p: float, g: float) -> None:
     """g = min(1-(T-R)/(R-S), (R-P)/(T-P)) (Nowak & Sigmund 1992) for other PD payoffs."""
     ones = Instrument("move", 0, ("C", "D")), Instrument("move", 1, ("C", "D"))
@@ -237,8 +254,14 @@ def test_generous_forgiveness_rate(g: float | None) -> None:
     params = {} if g is None else {"g": g}
     n, rounds = 2000, 60
     for game in _games():
-        lv = own_levels(game, spec("generous_tit_for_tat", **params), "always_escalate",
-                        rounds=rounds, n=n, seed=7)
+        lv = own_levels(
+            game,
+            spec("generous_tit_for_tat", **params),
+            "always_escalate",
+            rounds=rounds,
+            n=n,
+            seed=7,
+        )
         restrained = ~escalated(lv)[1:]
         want = generosity(Seat(game, 0)) if g is None else g
         assert 0.3 < want < 0.9
@@ -251,11 +274,14 @@ def test_generous_forgiveness_rate(g: float | None) -> None:
 
 # ------------------------------------------------------------------ equivalences with TFT
 @pytest.mark.parametrize("opponent", [*BUNDLED, "test_scripted"])
-@pytest.mark.parametrize(("candidate", "perception"), [
-    (("memory_one", {}), 0.0), (("never_strike_first", {"ratio": 1.0}), 0.05)],
-    ids=["memory_one", "never_strike_first[ratio=1.0]"])
-def test_equals_tit_for_tat_on_ipd(candidate: tuple[str, dict[str, Any]], perception: float,
-                                   opponent: str) -> None:
+@pytest.mark.parametrize(
+    ("candidate", "perception"),
+    [(("memory_one", {}), 0.0), (("never_strike_first", {"ratio": 1.0}), 0.05)],
+    ids=["memory_one", "never_strike_first[ratio=1.0]"],
+)
+def test_equals_tit_for_tat_on_ipd(
+    candidate: tuple[str, dict[str, Any]], perception: float, opponent: str
+) -> None:
     """memory_one with its defaults and never_strike_first with ratio=1 play tit-for-tat
     move for move on the IPD, in both seats, under execution noise (never_strike_first also
     under perception noise)."""
@@ -263,6 +289,7 @@ def test_equals_tit_for_tat_on_ipd(candidate: tuple[str, dict[str, Any]], percep
     game = ipd_with("appease", "appease").game
     rules = Rules(rounds=80, execution=(0.05, 0.05), perception=(perception, perception))
     for seat in (0, 1):
+
         def levels(me: StrategySpec, seat: int = seat) -> NDArray[np.int8]:
             pair = (me, spec(opponent)) if seat == 0 else (spec(opponent), me)
             return play(Plan(game, pair, rules), 64, seed=3)
@@ -280,6 +307,7 @@ def test_memory_one_is_tft_under_perception_noise_after_round_0() -> None:
     game = ipd_with("appease", "appease").game
     rules = Rules(rounds=20, perception=(0.05, 0.05))
     for seat in (0, 1):
+
         def levels(me: StrategySpec, seat: int = seat) -> NDArray[np.int8]:
             pair = (me, spec("appease")) if seat == 0 else (spec("appease"), me)
             return play(Plan(game, pair, rules), 400, seed=3)
@@ -294,12 +322,20 @@ def test_memory_one_is_tft_under_perception_noise_after_round_0() -> None:
 def test_never_strike_first_ratio_one_is_tft_on_symmetric_ladders() -> None:
     """On a game whose paired instruments have the same strictly rising pain, the mirror
     choice with ratio=1 answers rung for rung, like tit-for-tat."""
-    def inst(name: str, owner: int) -> Instrument:
-        return Instrument(name, owner, ("0", "1", "2", "3"), gain=(0, 0, 0, 0),
-                          cost=(0, 1, 2, 3), pain=(0, 1, 2.5, 5))
 
-    game = Game.from_instruments(("US", "CN"), [inst("a", 0), inst("b", 0), inst("a", 1),
-                                                inst("b", 1)])
+    def inst(name: str, owner: int) -> Instrument:
+        return Instrument(
+            name,
+            owner,
+            ("0", "1", "2", "3"),
+            gain=(0, 0, 0, 0),
+            cost=(0, 1, 2, 3),
+            pain=(0, 1, 2.5, 5),
+        )
+
+    game = Game.from_instruments(
+        ("US", "CN"), [inst("a", 0), inst("b", 0), inst("a", 1), inst("b", 1)]
+    )
     rules = Rules(rounds=60, execution=(0.1, 0.1))
     for opp in ("random", "test_scripted", "always_escalate"):
         ref = play(Plan(game, (spec("tit_for_tat"), spec(opp)), rules), 50, seed=4)
@@ -310,9 +346,16 @@ def test_never_strike_first_ratio_one_is_tft_on_symmetric_ladders() -> None:
 def test_tit_for_tat_mirrors_share_of_ladder() -> None:
     """TFT copies the opponent's level as the same share of its own ladder, rounded up:
     opponent rung 1 of 2 -> own rung 2 of 4 (5-rung ladder); 2 of 2 -> 4 of 4."""
+
     def inst(name: str, owner: int, n: int) -> Instrument:
-        return Instrument(name, owner, tuple(str(i) for i in range(n)), gain=(0.0,) * n,
-                          cost=(0.0,) * n, pain=tuple(float(i) for i in range(n)))
+        return Instrument(
+            name,
+            owner,
+            tuple(str(i) for i in range(n)),
+            gain=(0.0,) * n,
+            cost=(0.0,) * n,
+            pain=tuple(float(i) for i in range(n)),
+        )
 
     game = Game.from_instruments(("US", "CN"), [inst("x", 0, 5), inst("y", 1, 3)])
     lv = play(Plan(game, (spec("tit_for_tat"), spec("test_scripted")), Rules(rounds=40)))
@@ -325,9 +368,16 @@ def test_tit_for_tat_mirrors_share_of_ladder() -> None:
 def test_tit_for_tat_mirrors_long_ladders(own: int, opp: int) -> None:
     """Mirroring an opponent at the top of its ladder puts tit-for-tat at the top of its
     own, however long the ladders (up to 127 rungs)."""
+
     def inst(name: str, owner: int, n: int) -> Instrument:
-        return Instrument(name, owner, tuple(str(i) for i in range(n)), gain=(0.0,) * n,
-                          cost=(0.0,) * n, pain=tuple(float(i) for i in range(n)))
+        return Instrument(
+            name,
+            owner,
+            tuple(str(i) for i in range(n)),
+            gain=(0.0,) * n,
+            cost=(0.0,) * n,
+            pain=tuple(float(i) for i in range(n)),
+        )
 
     game = Game.from_instruments(("US", "CN"), [inst("x", 0, own), inst("y", 1, opp)])
     lv = play(Plan(game, (spec("tit_for_tat"), spec("always_escalate")), Rules(rounds=4)))
@@ -337,16 +387,19 @@ def test_tit_for_tat_mirrors_long_ladders(own: int, opp: int) -> None:
 # ------------------------------------------------------------------ never_strike_first
 def _pain(game: Game, levels: NDArray[np.integer], idx: list[int]) -> NDArray[np.float64]:
     """Total pain inflicted by instruments ``idx`` at ``levels`` ``(K, n)``: ``(n,)``."""
-    return sum((game.pain[j].take(levels[j].astype(np.intp)) for j in idx),
-               np.zeros(levels.shape[1]))
+    return sum(
+        (game.pain[j].take(levels[j].astype(np.intp)) for j in idx), np.zeros(levels.shape[1])
+    )
 
 
 @pytest.mark.parametrize("choice", ["mirror", "most_leverage", "spread"])
-@pytest.mark.parametrize(("ratio", "cap"), [(1.0, None), (0.5, None), (2.0, None),
-                                            (1.0, 2.5), (3.0, 4.0)])
+@pytest.mark.parametrize(
+    ("ratio", "cap"), [(1.0, None), (0.5, None), (2.0, None), (1.0, 2.5), (3.0, 4.0)]
+)
 @pytest.mark.parametrize("seat", [0, 1])
-def test_never_strike_first_pain_bound(choice: str, ratio: float, cap: float | None,
-                                       seat: int) -> None:
+def test_never_strike_first_pain_bound(
+    choice: str, ratio: float, cap: float | None, seat: int
+) -> None:
     """Each round, the pain its chosen levels inflict is at most ratio x the pain it
     received the round before, and at most cap; it does strike back (noise on both sides,
     random and scripted opponents)."""
@@ -413,6 +466,7 @@ def test_never_strike_first_lag(choice: str) -> None:
     in round 6 instead of 4."""
     game = multi_game()
     for seat in (0, 1):
+
         def levels(lag: int, opp: str, seat: int = seat) -> NDArray[np.int64]:
             me = spec("never_strike_first", lag=lag, instrument_choice=choice)
             return own_levels(game, me, opp, seat=seat, rounds=40, n=100, seed=9)
@@ -421,8 +475,10 @@ def test_never_strike_first_lag(choice: str) -> None:
         assert (lag0 > 0).any()
         np.testing.assert_array_equal(lag2[2:], lag0[:-2])
         assert not lag2[:2].any()
-        once0, once2 = escalated(levels(0, "test_defect_once")), escalated(
-            levels(2, "test_defect_once"))
+        once0, once2 = (
+            escalated(levels(0, "test_defect_once")),
+            escalated(levels(2, "test_defect_once")),
+        )
         np.testing.assert_array_equal(np.flatnonzero(once0.all(axis=1)), [4])
         np.testing.assert_array_equal(np.flatnonzero(once2.all(axis=1)), [6])
         assert not once0.any(axis=1)[np.r_[0:4, 5:40]].any()
@@ -440,20 +496,23 @@ def test_unknown_strategy_name() -> None:
     assert "tit_for_tat" in problem.message.replace("tit_for_tatt", "")
 
 
-@pytest.mark.parametrize(("name", "params", "bad"), [
-    ("never_strike_first", {"ratoi": 1.0}, "ratoi"),
-    ("never_strike_first", {"ratio": -1.0}, "ratio"),
-    ("never_strike_first", {"ratio": "high"}, "ratio"),
-    ("never_strike_first", {"lag": 1.5}, "lag"),
-    ("never_strike_first", {"lag": -1}, "lag"),
-    ("never_strike_first", {"cap": -2.0}, "cap"),
-    ("never_strike_first", {"instrument_choice": "biggest"}, "instrument_choice"),
-    ("never_strike_first", {"forgive": "yes"}, "forgive"),
-    ("generous_tit_for_tat", {"g": 1.5}, "g"),
-    ("random", {"p": -0.1}, "p"),
-    ("memory_one", {"p0": 2.0}, "p0"),
-    ("tit_for_tat", {"g": 0.5}, "g"),
-])
+@pytest.mark.parametrize(
+    ("name", "params", "bad"),
+    [
+        ("never_strike_first", {"ratoi": 1.0}, "ratoi"),
+        ("never_strike_first", {"ratio": -1.0}, "ratio"),
+        ("never_strike_first", {"ratio": "high"}, "ratio"),
+        ("never_strike_first", {"lag": 1.5}, "lag"),
+        ("never_strike_first", {"lag": -1}, "lag"),
+        ("never_strike_first", {"cap": -2.0}, "cap"),
+        ("never_strike_first", {"instrument_choice": "biggest"}, "instrument_choice"),
+        ("never_strike_first", {"forgive": "yes"}, "forgive"),
+        ("generous_tit_for_tat", {"g": 1.5}, "g"),
+        ("random", {"p": -0.1}, "p"),
+        ("memory_one", {"p0": 2.0}, "p0"),
+        ("tit_for_tat", {"g": 0.5}, "g"),
+    ],
+)
 def test_bad_params_are_named(name: str, params: dict[str, Any], bad: str) -> None:
     """Unknown or invalid parameters raise StrategyError naming the parameter."""
     with pytest.raises(StrategyError) as err:
@@ -473,12 +532,14 @@ def test_bad_params_in_a_scenario() -> None:
     """In a scenario the error is a ScenarioError located at players.X.strategy.param."""
     with pytest.raises(ScenarioError) as err:
         ipd_with("appease", "appease").replace(
-            {"players.CN.strategy": {"name": "never_strike_first", "ratio": -1.0}})
+            {"players.CN.strategy": {"name": "never_strike_first", "ratio": -1.0}}
+        )
     assert [p.location for p in err.value.problems] == ["players.CN.strategy.ratio"]
 
 
 def test_register_rejects_a_taken_name() -> None:
     """Registering another class under a taken name is an error; re-registering is not."""
+
     class Impostor(Scripted):
         name = "tit_for_tat"
 

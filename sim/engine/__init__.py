@@ -5,5 +5,12 @@ from sim.engine.rounds import Plan, Rules, Step, Streams, iter_rounds
 from sim.engine.run import default_workers, run_plan
 
 __all__ = [
-    "Plan", "Rules", "RunData", "Step", "Streams", "default_workers", "iter_rounds", "run_plan",
+    "Plan",
+    "Rules",
+    "RunData",
+    "Step",
+    "Streams",
+    "default_workers",
+    "iter_rounds",
+    "run_plan",
 ]

@@ -93,7 +93,11 @@ def by_profile(plan: Plan) -> bool:
 
 
 def reduce_rounds(
-    plan: Plan, steps: Iterable[Step], n: int, offset: int, unit_starts: NDArray[np.intp],
+    plan: Plan,
+    steps: Iterable[Step],
+    n: int,
+    offset: int,
+    unit_starts: NDArray[np.intp],
     sample: int,
 ) -> _Partial:
     """Consume ``steps`` of a batch of ``n`` matches starting at global index ``offset``."""
@@ -131,10 +135,14 @@ def reduce_rounds(
     busy = np.zeros(n, dtype=np.bool_)
     prof_counts = np.zeros((r, n_prof), dtype=np.int64) if profiles else None
     visits: NDArray[np.integer[Any]] | None = (
-        np.zeros((n_prof, n), dtype=counter) if profiles else None)
+        np.zeros((n_prof, n), dtype=counter) if profiles else None
+    )
     unit_sums = None if profiles else np.zeros((r, 2, len(unit_starts)))
-    codes = [np.full(n, q, dtype=game.profile_index(zero[:, :1]).dtype) for q in range(n_prof)
-             ] if profiles else []
+    codes = (
+        [np.full(n, q, dtype=game.profile_index(zero[:, :1]).dtype) for q in range(n_prof)]
+        if profiles
+        else []
+    )
     hit = np.zeros(n, dtype=np.bool_)
     weight = 1.0
     pending = chosen_pending = True  # some match has not escalated (by choice) yet
@@ -171,8 +179,7 @@ def reduce_rounds(
         np.subtract(lv, st.before, out=rise)
         np.maximum(rise, zero, out=rise)
         rises += rise
-        ups = [rise[sp.start] if sp.stop - sp.start == 1 else rise[sp].any(axis=0)
-               for sp in spans]
+        ups = [rise[sp.start] if sp.stop - sp.start == 1 else rise[sp].any(axis=0) for sp in spans]
         out.escalating[t] = [np.count_nonzero(u) for u in ups]
         if pending:
             pending = _first(out.first_round, out.first_who, t, ups[0] != 0, ups[1] != 0)
@@ -196,8 +203,7 @@ def reduce_rounds(
     return _Partial(out, prof_counts, unit_sums)
 
 
-def _first(rounds: NDArray[np.int32], who: NDArray[np.int8], t: int, up0: Any, up1: Any
-           ) -> bool:
+def _first(rounds: NDArray[np.int32], who: NDArray[np.int8], t: int, up0: Any, up1: Any) -> bool:
     """Record round ``t`` and who (0, 1 or 2 = both) for matches escalating for the first
     time; return whether some match has still not escalated."""
     new = (rounds < 0) & (up0 | up1)
@@ -222,12 +228,12 @@ def merge(parts: Sequence[_Partial], plan: Plan) -> RunData:
         return np.sum([getattr(d, name) for d in ds], axis=0)
 
     if parts[0].profile_counts is not None:
-        counts = np.sum([q.profile_counts for q in parts if q.profile_counts is not None],
-                        axis=0)
+        counts = np.sum([q.profile_counts for q in parts if q.profile_counts is not None], axis=0)
         pay_sum = counts.astype(float) @ plan.game.profile_table().T
     else:
-        pay_sum = np.concatenate([q.unit_sums for q in parts if q.unit_sums is not None],
-                                 axis=2).sum(axis=2)
+        pay_sum = np.concatenate(
+            [q.unit_sums for q in parts if q.unit_sums is not None], axis=2
+        ).sum(axis=2)
     return RunData(
         offset=ds[0].offset,
         level_counts=add("level_counts"),

@@ -83,7 +83,9 @@ class Step:
 
 
 def step_off(
-    levels: LevelArray, hit: NDArray[np.bool_], down: NDArray[np.bool_] | None,
+    levels: LevelArray,
+    hit: NDArray[np.bool_],
+    down: NDArray[np.bool_] | None,
     top: LevelArray,
 ) -> LevelArray:
     """Move each level where ``hit`` one step: down where ``down`` (a fair coin) and up
@@ -120,8 +122,7 @@ class Streams:
         def stream(purpose: int) -> BatchRandom:
             return BatchRandom.for_matches(seed, start, stop, purpose)
 
-        return cls(stream(EXECUTION), stream(PERCEPTION),
-                   (stream(STRATEGY), stream(STRATEGY + 1)))
+        return cls(stream(EXECUTION), stream(PERCEPTION), (stream(STRATEGY), stream(STRATEGY + 1)))
 
 
 def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:

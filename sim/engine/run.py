@@ -51,8 +51,14 @@ def plan_blocks(matches: int, block_size: int | None, workers: int) -> list[tupl
     return [(a, min(a + size, matches)) for a in range(0, matches, size)]
 
 
-def run_block(plan: Plan, seed: int, start: int, stop: int, sample: int,
-              tick: Callable[[int], None] | None = None) -> _Partial:
+def run_block(
+    plan: Plan,
+    seed: int,
+    start: int,
+    stop: int,
+    sample: int,
+    tick: Callable[[int], None] | None = None,
+) -> _Partial:
     """Simulate matches ``start..stop-1`` of the run seeded with ``seed``; ``tick(t)`` is
     called after each round ``t``."""
     streams = Streams.for_matches(seed, start, stop)
@@ -99,9 +105,12 @@ def run_plan(
     blocks = plan_blocks(matches, block_size, workers)
     processes = processes_used(plan, matches, workers, block_size)
     if processes == 1:
-        parts = [run_block(plan, seed, a, b, sample, _round_ticker(progress, a, b, matches,
-                                                                    plan.rules.rounds))
-                 for a, b in blocks]
+        parts = [
+            run_block(
+                plan, seed, a, b, sample, _round_ticker(progress, a, b, matches, plan.rules.rounds)
+            )
+            for a, b in blocks
+        ]
         return merge(parts, plan)
     # "spawn" is chosen per pool, never set process-wide.
     ctx = multiprocessing.get_context("spawn")
@@ -110,8 +119,9 @@ def run_plan(
     except BrokenProcessPool:
         raise SimError(
             "worker processes could not start. A script that simulates with several "
-            "workers must guard its entry point with `if __name__ == \"__main__\":` (the "
-            "workers re-import it), or pass workers=1.") from None
+            'workers must guard its entry point with `if __name__ == "__main__":` (the '
+            "workers re-import it), or pass workers=1."
+        ) from None
     return merge(parts, plan)
 
 
@@ -119,14 +129,18 @@ def processes_used(plan: Plan, matches: int, workers: int, block_size: int | Non
     """How many processes :func:`run_plan` simulates in: 1 (this one) with one worker, one
     block, or a strategy defined in ``__main__``; else one per block up to ``workers``."""
     blocks = plan_blocks(matches, block_size, workers)
-    if workers == 1 or len(blocks) == 1 or any(
-            s.cls.__module__ == "__main__" for s in plan.strategies):
+    if (
+        workers == 1
+        or len(blocks) == 1
+        or any(s.cls.__module__ == "__main__" for s in plan.strategies)
+    ):
         return 1
     return min(workers, len(blocks))
 
 
-def _round_ticker(progress: Progress | None, a: int, b: int, matches: int, rounds: int
-                  ) -> Callable[[int], None] | None:
+def _round_ticker(
+    progress: Progress | None, a: int, b: int, matches: int, rounds: int
+) -> Callable[[int], None] | None:
     """Progress within block ``a..b``: the share of its rounds done counts its matches."""
     if progress is None:
         return None
@@ -134,14 +148,22 @@ def _round_ticker(progress: Progress | None, a: int, b: int, matches: int, round
     return lambda t: report(a + (b - a) * (t + 1) // rounds, matches)
 
 
-def _in_pool(plan: Plan, seed: int, blocks: list[tuple[int, int]], sample: int,
-             processes: int, ctx: BaseContext, progress: Progress | None, matches: int
-             ) -> list[_Partial]:
+def _in_pool(
+    plan: Plan,
+    seed: int,
+    blocks: list[tuple[int, int]],
+    sample: int,
+    processes: int,
+    ctx: BaseContext,
+    progress: Progress | None,
+    matches: int,
+) -> list[_Partial]:
     parts: list[_Partial] = []
     done = 0
     with ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
         pending: set[Future[_Partial]] = {
-            pool.submit(run_block, plan, seed, a, b, sample) for a, b in blocks}
+            pool.submit(run_block, plan, seed, a, b, sample) for a, b in blocks
+        }
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for f in finished:

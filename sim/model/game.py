@@ -96,15 +96,18 @@ def _check_ladder(inst: Instrument, where: str, additive: bool) -> list[Problem]
     problems: list[Problem] = []
     n = inst.n_levels
     if not 2 <= n <= MAX_LEVELS:
-        problems.append(Problem(f"{where}.labels", f"a ladder needs 2 to {MAX_LEVELS} levels, "
-                                f"got {n}"))
+        problems.append(
+            Problem(f"{where}.labels", f"a ladder needs 2 to {MAX_LEVELS} levels, got {n}")
+        )
     if len(set(inst.labels)) != n:
         problems.append(Problem(f"{where}.labels", "ladder labels must be distinct"))
     if inst.values is not None:
         if len(inst.values) != n:
             problems.append(
-                Problem(f"{where}.values", f"expected {n} values (one per ladder level), got "
-                        f"{len(inst.values)}")
+                Problem(
+                    f"{where}.values",
+                    f"expected {n} values (one per ladder level), got {len(inst.values)}",
+                )
             )
         elif not all(np.isfinite(inst.values)):
             problems.append(Problem(f"{where}.values", "values must be finite numbers"))
@@ -113,30 +116,47 @@ def _check_ladder(inst: Instrument, where: str, additive: bool) -> list[Problem]
         ):
             problems.append(Problem(f"{where}.values", "values must be monotone along the ladder"))
     if not 0 <= inst.initial < max(n, 1):
-        problems.append(Problem(f"{where}.initial", f"expected a level in 0..{n - 1}, got "
-                                f"{inst.initial}"))
+        problems.append(
+            Problem(f"{where}.initial", f"expected a level in 0..{n - 1}, got {inst.initial}")
+        )
     for key in ("gain", "cost", "pain"):
         arr = getattr(inst, key)
         if arr is None:
             if additive:
-                problems.append(Problem(f"{where}.{key}", "required in the additive payoff form "
-                                        "(or give the game as [payoffs] matrices)"))
+                problems.append(
+                    Problem(
+                        f"{where}.{key}",
+                        "required in the additive payoff form "
+                        "(or give the game as [payoffs] matrices)",
+                    )
+                )
             continue
         if not additive:
-            problems.append(Problem(f"{where}.{key}", "not allowed when the game is given as "
-                                    "[payoffs] matrices"))
+            problems.append(
+                Problem(
+                    f"{where}.{key}", "not allowed when the game is given as [payoffs] matrices"
+                )
+            )
             continue
         if len(arr) != n:
-            problems.append(Problem(f"{where}.{key}", f"expected {n} numbers (one per ladder "
-                                    f"level), got {len(arr)}"))
+            problems.append(
+                Problem(
+                    f"{where}.{key}",
+                    f"expected {n} numbers (one per ladder level), got {len(arr)}",
+                )
+            )
             continue
         if arr[0] != 0:
-            problems.append(Problem(f"{where}.{key}[0]", f"level 0 means 'no measure' and must "
-                                    f"be 0, got {arr[0]}"))
+            problems.append(
+                Problem(
+                    f"{where}.{key}[0]", f"level 0 means 'no measure' and must be 0, got {arr[0]}"
+                )
+            )
         for i, x in enumerate(arr):
             if not np.isfinite(x):
-                problems.append(Problem(f"{where}.{key}[{i}]",
-                                        f"expected a finite number, got {x}"))
+                problems.append(
+                    Problem(f"{where}.{key}[{i}]", f"expected a finite number, got {x}")
+                )
             elif key in ("pain", "cost") and x < 0:
                 problems.append(Problem(f"{where}.{key}[{i}]", f"{key} must be >= 0, got {x}"))
     return problems
@@ -198,11 +218,18 @@ class Game:
         for p in (0, 1):
             names = [i.name for i in self.instruments if i.owner == p]
             if not names:
-                problems.append(Problem(f"players.{self.players[p]}.instruments",
-                                        "each player needs at least one instrument"))
+                problems.append(
+                    Problem(
+                        f"players.{self.players[p]}.instruments",
+                        "each player needs at least one instrument",
+                    )
+                )
             if len(set(names)) != len(names):
-                problems.append(Problem(f"players.{self.players[p]}.instruments",
-                                        "instrument names must be unique"))
+                problems.append(
+                    Problem(
+                        f"players.{self.players[p]}.instruments", "instrument names must be unique"
+                    )
+                )
         if self.players[0] == self.players[1]:
             problems.append(Problem("players", "the two players need different names"))
         if problems:
@@ -230,8 +257,9 @@ class Game:
         for j, inter in enumerate(self.interactions):
             for idx, lv in ((inter.a, inter.level_a), (inter.b, inter.level_b)):
                 if not 0 <= idx < k or not 1 <= lv < n_levels[idx]:
-                    problems.append(Problem(f"interactions[{j}]",
-                                            "instrument or level outside the game"))
+                    problems.append(
+                        Problem(f"interactions[{j}]", "instrument or level outside the game")
+                    )
         if problems:
             raise ModelError(problems)
         object.__setattr__(self, "net", net)
@@ -245,9 +273,14 @@ class Game:
         assert self.matrices is not None
         want = (2, *self.profile_counts)
         if self.matrices.shape != want:
-            problems.append(Problem("payoffs", f"expected two matrices of shape {want[1:]} "
-                                    f"(level profiles of {self.players[0]} x {self.players[1]}), "
-                                    f"got an array of shape {self.matrices.shape}"))
+            problems.append(
+                Problem(
+                    "payoffs",
+                    f"expected two matrices of shape {want[1:]} "
+                    f"(level profiles of {self.players[0]} x {self.players[1]}), "
+                    f"got an array of shape {self.matrices.shape}",
+                )
+            )
         elif not np.all(np.isfinite(self.matrices)):
             problems.append(Problem("payoffs", "payoffs must be finite numbers"))
 
@@ -275,16 +308,23 @@ class Game:
                 continue
             opp = [j for j in self.of(1 - inst.owner) if self.instruments[j].name == inst.answers]
             if not opp:
-                problems.append(Problem(
-                    f"players.{self.players[inst.owner]}.instruments.{inst.name}.answers",
-                    f"no instrument {inst.answers!r} of {self.players[1 - inst.owner]}; expected "
-                    f"one of {[self.instruments[j].name for j in self.of(1 - inst.owner)]}"))
+                problems.append(
+                    Problem(
+                        f"players.{self.players[inst.owner]}.instruments.{inst.name}.answers",
+                        f"no instrument {inst.answers!r} of {self.players[1 - inst.owner]}; "
+                        f"expected one of "
+                        f"{[self.instruments[j].name for j in self.of(1 - inst.owner)]}",
+                    )
+                )
             elif answer_of[opp[0]] >= 0:
                 other = self.instruments[int(answer_of[opp[0]])].name
-                problems.append(Problem(
-                    f"players.{self.players[inst.owner]}.instruments.{inst.name}.answers",
-                    f"{inst.answers!r} is already answered by {other!r}; each opponent "
-                    f"instrument is answered by one instrument"))
+                problems.append(
+                    Problem(
+                        f"players.{self.players[inst.owner]}.instruments.{inst.name}.answers",
+                        f"{inst.answers!r} is already answered by {other!r}; each opponent "
+                        f"instrument is answered by one instrument",
+                    )
+                )
             else:
                 answer_of[opp[0]] = i
         for p in (0, 1):
@@ -338,8 +378,9 @@ class Game:
         """
         lv = np.asarray(levels)
         if lv.ndim != 2 or lv.shape[1] != self.n_instruments:
-            raise ValueError(f"levels must have shape (n_matches, {self.n_instruments}), "
-                             f"got {lv.shape}")
+            raise ValueError(
+                f"levels must have shape (n_matches, {self.n_instruments}), got {lv.shape}"
+            )
         if np.any(lv < 0) or np.any(lv >= self.n_levels):
             raise ValueError("levels outside the ladders")
         return self.payoffs_by_instrument(lv.T, exposure).T
@@ -376,8 +417,7 @@ class Game:
         ``(n_instruments, n_matches)`` over all instruments, in the narrowest integer type
         that holds :attr:`n_profiles`."""
         p = self.n_profiles
-        kind: type[np.integer[Any]] = (
-            np.int8 if p <= 127 else np.int16 if p <= 32767 else np.intp)
+        kind: type[np.integer[Any]] = np.int8 if p <= 127 else np.int16 if p <= 32767 else np.intp
         idx: IntArray = levels[0].astype(kind)
         for j in range(1, self.n_instruments):
             idx *= kind(self.instruments[j].n_levels)
@@ -399,14 +439,16 @@ class Game:
                 table = self.matrices.reshape(2, -1).copy()
             else:
                 grid = np.indices([i.n_levels for i in self.instruments]).reshape(
-                    self.n_instruments, -1)
+                    self.n_instruments, -1
+                )
                 table = self._additive(grid, exposure, np.empty((2, grid.shape[1])))
             cache.clear()
             cache[key] = table
         return cache[key]
 
-    def _additive(self, levels: IntArray, exposure: FloatArray | None, out: FloatArray
-                  ) -> FloatArray:
+    def _additive(
+        self, levels: IntArray, exposure: FloatArray | None, out: FloatArray
+    ) -> FloatArray:
         table = self.effect_table(exposure)
         out[0].fill(self.base[0])
         out[1].fill(self.base[1])
@@ -489,15 +531,17 @@ class Game:
         rows = []
         for j, inst in enumerate(self.instruments):
             top = inst.n_levels - 1
-            rows.append({
-                "player": self.players[inst.owner],
-                "instrument": inst.name,
-                "top_level": inst.labels[top],
-                "exposure": e[j],
-                "top_pain": e[j] * self.pain[j, top],
-                "top_own_cost": self.cost[j, top],
-                "pain_per_cost": ratio[j, top],
-            })
+            rows.append(
+                {
+                    "player": self.players[inst.owner],
+                    "instrument": inst.name,
+                    "top_level": inst.labels[top],
+                    "exposure": e[j],
+                    "top_pain": e[j] * self.pain[j, top],
+                    "top_own_cost": self.cost[j, top],
+                    "pain_per_cost": ratio[j, top],
+                }
+            )
         return pd.DataFrame(rows)
 
 

@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from sim.result import Result
 
 #: Okabe-Ito colour-blind-safe palette (instruments cycle through it).
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
-           "#000000")
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 
 STYLE: dict[str, Any] = {
     "font.size": 8,
@@ -50,20 +49,28 @@ def timeline_data(result: Result) -> pd.DataFrame:
     frames = []
     for inst in game.instruments:
         key = f"{game.players[inst.owner]}.{inst.name}"
-        frame = pd.DataFrame({"x": x, "player": game.players[inst.owner],
-                              "instrument": inst.name, "mean": rounds[f"{key}.mean"]})
+        frame = pd.DataFrame(
+            {
+                "x": x,
+                "player": game.players[inst.owner],
+                "instrument": inst.name,
+                "mean": rounds[f"{key}.mean"],
+            }
+        )
         for q in ("q05", "q25", "q50", "q75", "q95"):
             frame[q] = rounds[f"{key}.{q}"]
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 
-def ladder_ticks(labels: Sequence[str], values: Sequence[float] | None, unit: str
-                 ) -> tuple[list[str], str]:
+def ladder_ticks(
+    labels: Sequence[str], values: Sequence[float] | None, unit: str
+) -> tuple[list[str], str]:
     """Tick labels of a ladder and the unit to name in the panel title: the values when
     they rise strictly (``%`` for percent), else the level labels (shortened)."""
-    numeric = values is not None and unit != "rung" and all(
-        b > a for a, b in itertools.pairwise(values))
+    numeric = (
+        values is not None and unit != "rung" and all(b > a for a, b in itertools.pairwise(values))
+    )
     if values is not None and numeric:
         pct = unit in ("pct", "%")
         return [f"{v:g}%" if pct else f"{v:g}" for v in values], "" if pct else unit
@@ -99,10 +106,26 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
             player = game.players[inst.owner]
             d = data[(data["player"] == player) & (data["instrument"] == inst.name)]
             colour = PALETTE[inst.owner]
-            axis.fill_between(d["x"], d["q05"], d["q95"], color=colour, alpha=0.15,
-                              linewidth=0, step="mid", label="5-95%")
-            axis.fill_between(d["x"], d["q25"], d["q75"], color=colour, alpha=0.35,
-                              linewidth=0, step="mid", label="25-75%")
+            axis.fill_between(
+                d["x"],
+                d["q05"],
+                d["q95"],
+                color=colour,
+                alpha=0.15,
+                linewidth=0,
+                step="mid",
+                label="5-95%",
+            )
+            axis.fill_between(
+                d["x"],
+                d["q25"],
+                d["q75"],
+                color=colour,
+                alpha=0.35,
+                linewidth=0,
+                step="mid",
+                label="25-75%",
+            )
             axis.plot(d["x"], d["mean"], color=colour, linewidth=1.2, label="mean")
             top = inst.n_levels - 1
             axis.set_ylim(-0.2, top + 0.2)
@@ -116,14 +139,16 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
             if "date" in str(d["x"].dtype):
                 locator = mdates.AutoDateLocator(minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
                 axis.xaxis.set_major_locator(locator)
-                axis.xaxis.set_major_formatter(
-                    mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+                axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
             else:
                 axis.set_xlabel("round")
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False)
-        fig.suptitle(f"{result.scenario.name}: level across {result.matches_count:,} "
-                     f"matches, seed {result.seed}", fontsize=9)
+        fig.suptitle(
+            f"{result.scenario.name}: level across {result.matches_count:,} "
+            f"matches, seed {result.seed}",
+            fontsize=9,
+        )
     return fig
 
 
@@ -137,8 +162,9 @@ def figure_metadata(result: Result) -> dict[str, str]:
     }
 
 
-def save_figure(fig: Figure, stem: Path, result: Result,
-                formats: Sequence[str] = ("pdf", "png")) -> list[str]:
+def save_figure(
+    fig: Figure, stem: Path, result: Result, formats: Sequence[str] = ("pdf", "png")
+) -> list[str]:
     """Save ``fig`` as ``stem.<format>`` for each format, with provenance metadata (scenario
     name, SHA-256, seed, package version). Returns the written file names relative to the
     results folder (``figures/<name>``)."""
@@ -152,8 +178,11 @@ def save_figure(fig: Figure, stem: Path, result: Result,
         if fmt == "pdf":
             md = dict(meta)
         elif fmt == "png":
-            md = {"Title": meta["Title"], "Description": meta["Subject"],
-                  "Software": meta["Creator"]}
+            md = {
+                "Title": meta["Title"],
+                "Description": meta["Subject"],
+                "Software": meta["Creator"],
+            }
         else:
             md = {}
         with mpl.rc_context(STYLE):  # type: ignore[arg-type]  # fonts embedded, tight box

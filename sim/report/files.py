@@ -70,8 +70,9 @@ def summary_document(result: Result) -> dict[str, Any]:
     }
 
 
-def manifest_document(result: Result, command: list[str], started: dt.datetime,
-                      files: list[str]) -> dict[str, Any]:
+def manifest_document(
+    result: Result, command: list[str], started: dt.datetime, files: list[str]
+) -> dict[str, Any]:
     sc = result.scenario
     finished = dt.datetime.now(dt.UTC)
     return {
@@ -108,8 +109,9 @@ def write_atomically(out: Path, fill: Callable[[Path], None], *, force: bool = F
     """
     out = Path(out).absolute()
     if Path.cwd().resolve().is_relative_to(out.resolve()):
-        raise OutputExistsError(f"{out} is the current folder or contains it; choose a "
-                                "results folder of its own")
+        raise OutputExistsError(
+            f"{out} is the current folder or contains it; choose a results folder of its own"
+        )
     if out.exists() and not force:
         raise OutputExistsError(f"{out} already exists; pass --force to replace it")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -131,9 +133,15 @@ def write_atomically(out: Path, fill: Callable[[Path], None], *, force: bool = F
         old.unlink(missing_ok=True)
 
 
-def write_run(result: Result, out: Path | str, *, force: bool = False,
-              command: list[str] | None = None, figures: bool = True,
-              started: dt.datetime | None = None) -> Path:
+def write_run(
+    result: Result,
+    out: Path | str,
+    *,
+    force: bool = False,
+    command: list[str] | None = None,
+    figures: bool = True,
+    started: dt.datetime | None = None,
+) -> Path:
     """Write the results folder of ``escalate run`` (DESIGN.md section 4) and return it.
 
     Contents: ``manifest.json``, ``summary.json``, ``rounds.csv``, ``matches.csv``,
@@ -157,7 +165,8 @@ def write_run(result: Result, out: Path | str, *, force: bool = False,
             files += save_figure(fig, tmp / "figures" / "timeline", result)
         files.insert(0, "manifest.json")
         (tmp / "manifest.json").write_text(
-            dump_json(manifest_document(result, command, started, files)))
+            dump_json(manifest_document(result, command, started, files))
+        )
 
     write_atomically(out, fill, force=force)
     return out

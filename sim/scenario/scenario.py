@@ -56,8 +56,9 @@ class Scenario:
         try:
             raw = p.read_bytes()
         except OSError as exc:
-            raise ScenarioError(str(p), [Problem("", f"cannot read file: {exc.strerror}")]
-                                ) from None
+            raise ScenarioError(
+                str(p), [Problem("", f"cannot read file: {exc.strerror}")]
+            ) from None
         try:
             data = tomllib.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
@@ -67,8 +68,9 @@ class Scenario:
         return cls.from_dict(data, source=str(p), sha256=hashlib.sha256(raw).hexdigest())
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, source: str = "<scenario>",
-                  sha256: str | None = None) -> Scenario:
+    def from_dict(
+        cls, data: Mapping[str, Any], *, source: str = "<scenario>", sha256: str | None = None
+    ) -> Scenario:
         """Validate a scenario given as a dictionary (the parsed TOML)."""
         import pydantic
 
@@ -113,8 +115,9 @@ class Scenario:
     def sha256(self) -> str:
         """SHA-256 of the resolved scenario (canonical JSON), stable across comments and
         formatting of the file; :attr:`source_sha256` is that of the file's bytes."""
-        canon = json.dumps(self.data.model_dump(mode="json"), sort_keys=True,
-                           separators=(",", ":"))
+        canon = json.dumps(
+            self.data.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
+        )
         return hashlib.sha256(canon.encode()).hexdigest()
 
     @property
@@ -145,8 +148,9 @@ class Scenario:
         return f"Scenario({self.name!r}, source={self.source!r})"
 
 
-def set_path(data: dict[str, Any], path: str, value: Any, *, merge: bool = False,
-             source: str = "<change>") -> None:
+def set_path(
+    data: dict[str, Any], path: str, value: Any, *, merge: bool = False, source: str = "<change>"
+) -> None:
     """Set ``data[a][b][c] = value`` for ``path = "a.b.c"``; tables along the way must exist
     (a typo is an error, not a new key). With ``merge``, a dict value updates a table."""
     parts = path.split(".")
@@ -157,12 +161,15 @@ def set_path(data: dict[str, Any], path: str, value: Any, *, merge: bool = False
                 if parts[i + 1 :] and isinstance(node[part], str) and part == "strategy":
                     node[part] = {"name": node[part]}
                 else:
-                    raise ScenarioError(source, [Problem(path, f"{'.'.join(parts[:i + 1])} "
-                                                             "is a value, not a table")])
+                    raise ScenarioError(
+                        source,
+                        [Problem(path, f"{'.'.join(parts[: i + 1])} is a value, not a table")],
+                    )
             node = node[part]
         else:
-            raise ScenarioError(source, [Problem(path, f"no table {'.'.join(parts[:i + 1])!r}"
-                                                     " in the scenario")])
+            raise ScenarioError(
+                source, [Problem(path, f"no table {'.'.join(parts[: i + 1])!r} in the scenario")]
+            )
     last = parts[-1]
     if parts[-2:-1] == ["strategy"] and last == "name" and node.get("name") != value:
         node.clear()  # another strategy: the old one's parameters do not apply
@@ -179,21 +186,40 @@ def _compile(data: ScenarioFile, source: str) -> Plan:
     instruments: list[Instrument] = []
     for owner, pname in enumerate(names):
         for iname, ins in data.players[pname].instruments.items():
-            instruments.append(Instrument(
-                name=iname, owner=owner, labels=tuple(ins.labels),
-                values=None if ins.values is None else tuple(ins.values),
-                gain=_tuple(ins.gain), cost=_tuple(ins.cost), pain=_tuple(ins.pain),
-                unit=ins.unit, initial=ins.initial, answers=ins.answers))
+            instruments.append(
+                Instrument(
+                    name=iname,
+                    owner=owner,
+                    labels=tuple(ins.labels),
+                    values=None if ins.values is None else tuple(ins.values),
+                    gain=_tuple(ins.gain),
+                    cost=_tuple(ins.cost),
+                    pain=_tuple(ins.pain),
+                    unit=ins.unit,
+                    initial=ins.initial,
+                    answers=ins.answers,
+                )
+            )
     game: Game | None = None
     try:
         if data.payoffs is not None:
             for pname in names:
                 if data.players[pname].base != 0:
-                    problems.append(Problem(f"players.{pname}.base", "not used with [payoffs] "
-                                            "matrices: put the base payoff into the matrix"))
+                    problems.append(
+                        Problem(
+                            f"players.{pname}.base",
+                            "not used with [payoffs] "
+                            "matrices: put the base payoff into the matrix",
+                        )
+                    )
             if data.interactions:
-                problems.append(Problem("interactions", "not used with [payoffs] matrices: "
-                                        "write the interaction into the matrices"))
+                problems.append(
+                    Problem(
+                        "interactions",
+                        "not used with [payoffs] matrices: "
+                        "write the interaction into the matrices",
+                    )
+                )
             game = Game.from_matrices(names, instruments, _matrices(data, names, problems))
         else:
             base = [data.players[p].base for p in names]
@@ -224,8 +250,13 @@ def _compile(data: ScenarioFile, source: str) -> Plan:
             vals.append(base if v is None else v)
         return (vals[0], vals[1])
 
-    rules = Rules(rounds=sim_.rounds, discount=sim_.discount, max_step=sim_.max_step,
-                  execution=per_player("execution"), perception=per_player("perception"))
+    rules = Rules(
+        rounds=sim_.rounds,
+        discount=sim_.discount,
+        max_step=sim_.max_step,
+        execution=per_player("execution"),
+        perception=per_player("perception"),
+    )
     return Plan(game, (specs[0], specs[1]), rules)
 
 
@@ -246,8 +277,9 @@ def _matrices(data: ScenarioFile, names: list[str], problems: list[Problem]) -> 
     return [data.payoffs[p] for p in names]
 
 
-def _interactions(data: ScenarioFile, names: list[str], instruments: list[Instrument],
-                  problems: list[Problem]) -> list[Interaction]:
+def _interactions(
+    data: ScenarioFile, names: list[str], instruments: list[Instrument], problems: list[Problem]
+) -> list[Interaction]:
     ordered = sorted(instruments, key=lambda i: i.owner)
     index = {f"{names[i.owner]}.{i.name}": j for j, i in enumerate(ordered)}
     out = []
@@ -256,8 +288,12 @@ def _interactions(data: ScenarioFile, names: list[str], instruments: list[Instru
         idx = []
         for q, key in enumerate(it.instruments):
             if key not in index:
-                problems.append(Problem(f"{where}.instruments[{q}]", f"unknown instrument "
-                                        f"{key!r}; expected one of {sorted(index)}"))
+                problems.append(
+                    Problem(
+                        f"{where}.instruments[{q}]",
+                        f"unknown instrument {key!r}; expected one of {sorted(index)}",
+                    )
+                )
             idx.append(index.get(key, 0))
         bad = [p for p in it.payoff if p not in names]
         for p in bad:

@@ -12,11 +12,15 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
 #: Player and instrument names: they appear in dotted paths (``--set``) and column names.
 def _not_reserved(name: str) -> str:
     if name in ("both", "none"):
-        raise ValueError(f"{name!r} is reserved (results use it for 'both players' and "
-                         "'nobody'); choose another name")
+        raise ValueError(
+            f"{name!r} is reserved (results use it for 'both players' and "
+            "'nobody'); choose another name"
+        )
     return name
 
 
@@ -32,12 +36,15 @@ class Meta(_Strict):
 
     name: str = Field(min_length=1, description="Short name, used in outputs.")
     payoff_unit: str = Field(
-        "payoff units per round", description="What one round's payoff measures, e.g. "
-        "'USD bn per year (annual rate while the levels stand)'; shown with the results.")
+        "payoff units per round",
+        description="What one round's payoff measures, e.g. "
+        "'USD bn per year (annual rate while the levels stand)'; shown with the results.",
+    )
     description: str = Field("", description="The question the scenario answers.")
     start: dt.date | None = Field(None, description="Calendar date of round 0 (optional).")
     period: Literal["day", "week", "month"] = Field(
-        "week", description="Calendar length of one round.")
+        "week", description="Calendar length of one round."
+    )
 
 
 class Simulation(_Strict):
@@ -47,20 +54,25 @@ class Simulation(_Strict):
     matches: int = Field(10_000, ge=1, description="Matches per run (Monte Carlo size).")
     seed: int = Field(0, ge=0, description="Seed of the run; one seed determines everything.")
     discount: float = Field(
-        1.0, gt=0.0, le=1.0, description="Per-round discount factor delta (1: none).")
+        1.0, gt=0.0, le=1.0, description="Per-round discount factor delta (1: none)."
+    )
     max_step: int | None = Field(
-        None, ge=1, description="Most rungs an instrument may move per round (none: no limit).")
+        None, ge=1, description="Most rungs an instrument may move per round (none: no limit)."
+    )
     trajectories: int = Field(
-        20, ge=0, description="Matches whose full paths are written to trajectories.csv.")
+        20, ge=0, description="Matches whose full paths are written to trajectories.csv."
+    )
 
 
 class Noise(_Strict):
     """``[noise]``: per-instrument, per-round error probabilities (both players)."""
 
     execution: Probability = Field(
-        0.0, description="P(the level taking effect is one step off the intended one).")
+        0.0, description="P(the level taking effect is one step off the intended one)."
+    )
     perception: Probability = Field(
-        0.0, description="P(a player sees an opponent level one step off).")
+        0.0, description="P(a player sees an opponent level one step off)."
+    )
 
 
 class PlayerNoise(_Strict):
@@ -75,17 +87,22 @@ class InstrumentSpec(_Strict):
 
     labels: list[str] = Field(min_length=2, description="Ladder labels, level 0 first.")
     values: list[float] | None = Field(
-        None, description="Real value of each level (e.g. tariff rate), same length.")
+        None, description="Real value of each level (e.g. tariff rate), same length."
+    )
     unit: str = Field("", description="Unit of values (e.g. 'pct', 'elements').")
     gain: list[float] | None = Field(
-        None, description="Per-round benefit to the owner at each level (0 at level 0).")
+        None, description="Per-round benefit to the owner at each level (0 at level 0)."
+    )
     cost: list[float] | None = Field(
-        None, description="Per-round harm to the owner at each level (>= 0; 0 at level 0).")
+        None, description="Per-round harm to the owner at each level (>= 0; 0 at level 0)."
+    )
     pain: list[float] | None = Field(
-        None, description="Per-round harm to the target at each level (>= 0; 0 at level 0).")
+        None, description="Per-round harm to the target at each level (>= 0; 0 at level 0)."
+    )
     initial: int = Field(0, ge=0, description="Level at the start of every match.")
     answers: str | None = Field(
-        None, description="The opponent instrument this one mirrors (default: by position).")
+        None, description="The opponent instrument this one mirrors (default: by position)."
+    )
 
 
 def _named(value: Any) -> Any:
@@ -114,10 +131,14 @@ class InteractionSpec(_Strict):
     """``[[interactions]]``: extra payoff while two instruments are both at or above levels."""
 
     instruments: list[str] = Field(
-        min_length=2, max_length=2, description="Two instruments as 'PLAYER.NAME'.")
+        min_length=2, max_length=2, description="Two instruments as 'PLAYER.NAME'."
+    )
     levels: list[int] = Field(
-        default_factory=lambda: [1, 1], min_length=2, max_length=2,
-        description="Levels at or above which the term applies.")
+        default_factory=lambda: [1, 1],
+        min_length=2,
+        max_length=2,
+        description="Levels at or above which the term applies.",
+    )
     payoff: dict[str, float] = Field(description="Extra payoff per player per round.")
 
 
@@ -128,9 +149,14 @@ class ScenarioFile(_Strict):
     simulation: Simulation
     noise: Noise = Noise()
     players: dict[Name, PlayerSpec] = Field(
-        min_length=2, max_length=2, description="Exactly two players. Names start with a "
-        "letter, use letters, digits, _ and -, and are not 'both' or 'none'.")
+        min_length=2,
+        max_length=2,
+        description="Exactly two players. Names start with a "
+        "letter, use letters, digits, _ and -, and are not 'both' or 'none'.",
+    )
     interactions: list[InteractionSpec] = Field(default_factory=list)
     payoffs: dict[str, list[list[float]]] | None = Field(
-        None, description="The stage game as payoff matrices (one per player, rows: the "
-        "first player's level profiles, columns: the second's), instead of gain/cost/pain.")
+        None,
+        description="The stage game as payoff matrices (one per player, rows: the "
+        "first player's level profiles, columns: the second's), instead of gain/cost/pain.",
+    )

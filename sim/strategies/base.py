@@ -88,7 +88,8 @@ class Seat:
     def _mirror_is_identity(self) -> bool:
         top = self.game.n_levels
         return len(self.own) == len(self.opp) and all(
-            i == jp and top[self.own[i]] == top[self.opp[jp]] for i, jp in self.pairs)
+            i == jp and top[self.own[i]] == top[self.opp[jp]] for i, jp in self.pairs
+        )
 
     def mirror(self, opp_levels: LevelArray) -> LevelArray:
         """Own levels that copy the opponent's on paired instruments, as a share of each

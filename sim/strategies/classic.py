@@ -44,8 +44,7 @@ class TitForTat(Strategy):
 
     @classmethod
     def facts(cls, params: Any) -> Facts:
-        return Facts(nice=True, retaliatory=True, forgiving=True, stochastic=False,
-                     memory_depth=1)
+        return Facts(nice=True, retaliatory=True, forgiving=True, stochastic=False, memory_depth=1)
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         return self.seat.mirror(obs.opp)
@@ -53,9 +52,13 @@ class TitForTat(Strategy):
 
 @dataclass(frozen=True)
 class GenerousParams:
-    g: Probability | None = field(default=None, metadata={
-        "doc": "probability of forgiving an escalated opponent each round; default from the "
-               "game: min(1-(T-R)/(R-S), (R-P)/(T-P)) (Nowak & Sigmund 1992; 1/3 for 5,3,1,0)"})
+    g: Probability | None = field(
+        default=None,
+        metadata={
+            "doc": "probability of forgiving an escalated opponent each round; default from the "
+            "game: min(1-(T-R)/(R-S), (R-P)/(T-P)) (Nowak & Sigmund 1992; 1/3 for 5,3,1,0)"
+        },
+    )
 
 
 @register
@@ -81,8 +84,13 @@ class GenerousTitForTat(Strategy):
     def facts(cls, params: Any) -> Facts:
         # With g = None the generosity comes from the game; facts assume 0 < g < 1 then.
         g = params.g
-        return Facts(nice=True, retaliatory=g is None or g < 1, forgiving=True,
-                     stochastic=g is None or 0 < g < 1, memory_depth=1)
+        return Facts(
+            nice=True,
+            retaliatory=g is None or g < 1,
+            forgiving=True,
+            stochastic=g is None or 0 < g < 1,
+            memory_depth=1,
+        )
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         forgive = rng.random(1)[0] < self.g
@@ -116,8 +124,7 @@ class TitForTwoTats(Strategy):
 
     @classmethod
     def facts(cls, params: Any) -> Facts:
-        return Facts(nice=True, retaliatory=True, forgiving=True, stochastic=False,
-                     memory_depth=2)
+        return Facts(nice=True, retaliatory=True, forgiving=True, stochastic=False, memory_depth=2)
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         target = self.seat.mirror(np.minimum(obs.opp, self.before))
@@ -143,8 +150,9 @@ class GrimTrigger(Strategy):
 
     @classmethod
     def facts(cls, params: Any) -> Facts:
-        return Facts(nice=True, retaliatory=True, forgiving=False, stochastic=False,
-                     memory_depth=math.inf)
+        return Facts(
+            nice=True, retaliatory=True, forgiving=False, stochastic=False, memory_depth=math.inf
+        )
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         self.triggered |= escalated(obs.opp)
@@ -169,8 +177,9 @@ class WinStayLoseShift(Strategy):
     def facts(cls, params: Any) -> Facts:
         # Not forgiving in the sense of Facts: once it has escalated against an opponent
         # that then restrains, it "wins" and stays escalated (it exploits a cooperator).
-        return Facts(nice=True, retaliatory=True, forgiving=False, stochastic=False,
-                     memory_depth=1)
+        return Facts(
+            nice=True, retaliatory=True, forgiving=False, stochastic=False, memory_depth=1
+        )
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         lose = escalated(obs.opp)
@@ -182,10 +191,12 @@ class WinStayLoseShift(Strategy):
 @dataclass(frozen=True)
 class MemoryOneParams:
     p_cc: Probability = field(default=1.0, metadata={"doc": "P(restrain) after both restrained"})
-    p_cd: Probability = field(default=0.0, metadata={
-        "doc": "P(restrain) after it restrained and the opponent escalated"})
-    p_dc: Probability = field(default=1.0, metadata={
-        "doc": "P(restrain) after it escalated and the opponent restrained"})
+    p_cd: Probability = field(
+        default=0.0, metadata={"doc": "P(restrain) after it restrained and the opponent escalated"}
+    )
+    p_dc: Probability = field(
+        default=1.0, metadata={"doc": "P(restrain) after it escalated and the opponent restrained"}
+    )
     p_dd: Probability = field(default=0.0, metadata={"doc": "P(restrain) after both escalated"})
     p0: Probability = field(default=1.0, metadata={"doc": "P(restrain) in the first round"})
 
@@ -242,8 +253,9 @@ class AlwaysEscalate(Strategy):
 
     @classmethod
     def facts(cls, params: Any) -> Facts:
-        return Facts(nice=False, retaliatory=False, forgiving=False, stochastic=False,
-                     memory_depth=0)
+        return Facts(
+            nice=False, retaliatory=False, forgiving=False, stochastic=False, memory_depth=0
+        )
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         return np.broadcast_to(self.seat.own_top, obs.own.shape).copy()
@@ -259,8 +271,9 @@ class Appease(Strategy):
 
     @classmethod
     def facts(cls, params: Any) -> Facts:
-        return Facts(nice=True, retaliatory=False, forgiving=True, stochastic=False,
-                     memory_depth=0)
+        return Facts(
+            nice=True, retaliatory=False, forgiving=True, stochastic=False, memory_depth=0
+        )
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         return np.zeros_like(obs.own)
@@ -283,8 +296,13 @@ class Random(Strategy):
 
     @classmethod
     def facts(cls, params: Any) -> Facts:
-        return Facts(nice=params.p == 0, retaliatory=False, forgiving=params.p < 1,
-                     stochastic=params.p > 0, memory_depth=0)
+        return Facts(
+            nice=params.p == 0,
+            retaliatory=False,
+            forgiving=params.p < 1,
+            stochastic=params.p > 0,
+            memory_depth=0,
+        )
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         k = obs.own.shape[0]

@@ -24,18 +24,31 @@ FloatArray = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class NeverStrikeFirstParams:
-    ratio: Annotated[float, Ge(0)] = field(default=1.0, metadata={
-        "doc": "pain inflicted per unit of pain received (1.0: matched, never exceeded)"})
-    lag: Annotated[int, Ge(0)] = field(default=0, metadata={
-        "doc": "extra rounds before striking back (0: the next round)"})
-    cap: Annotated[float, Ge(0)] | None = field(default=None, metadata={
-        "doc": "most pain per round it will ever inflict (payoff units); none by default"})
+    ratio: Annotated[float, Ge(0)] = field(
+        default=1.0,
+        metadata={
+            "doc": "pain inflicted per unit of pain received (1.0: matched, never exceeded)"
+        },
+    )
+    lag: Annotated[int, Ge(0)] = field(
+        default=0, metadata={"doc": "extra rounds before striking back (0: the next round)"}
+    )
+    cap: Annotated[float, Ge(0)] | None = field(
+        default=None,
+        metadata={
+            "doc": "most pain per round it will ever inflict (payoff units); none by default"
+        },
+    )
     instrument_choice: Literal["mirror", "most_leverage", "spread"] = field(
-        default="mirror", metadata={
+        default="mirror",
+        metadata={
             "doc": "mirror: answer on the paired instrument; most_leverage: use the highest "
-                   "pain-to-own-cost instrument first; spread: climb all instruments in turn"})
-    forgive: bool = field(default=True, metadata={
-        "doc": "de-escalate when the opponent does (else never step down)"})
+            "pain-to-own-cost instrument first; spread: climb all instruments in turn"
+        },
+    )
+    forgive: bool = field(
+        default=True, metadata={"doc": "de-escalate when the opponent does (else never step down)"}
+    )
 
 
 @register
@@ -78,8 +91,13 @@ class NeverStrikeFirst(Strategy):
 
     @classmethod
     def facts(cls, params: Any) -> Facts:
-        return Facts(nice=True, retaliatory=params.ratio > 0, forgiving=params.forgive,
-                     stochastic=False, memory_depth=params.lag + 1)
+        return Facts(
+            nice=True,
+            retaliatory=params.ratio > 0,
+            forgiving=params.forgive,
+            stochastic=False,
+            memory_depth=params.lag + 1,
+        )
 
     # -- pain bookkeeping -------------------------------------------------------------------
     def _received(self, obs: Observation) -> FloatArray:

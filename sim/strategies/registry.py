@@ -51,8 +51,9 @@ def get(name: str) -> type[Strategy]:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise StrategyError([Problem("name", f"unknown strategy {name!r}; expected one of: "
-                                     f"{', '.join(names())}")]) from None
+        raise StrategyError(
+            [Problem("name", f"unknown strategy {name!r}; expected one of: {', '.join(names())}")]
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,16 @@ def spec(name: str, /, **params: Any) -> StrategySpec:
     fields = {f.name for f in dataclasses.fields(cls.Params)}
     unknown = sorted(set(params) - fields)
     if unknown:
-        raise StrategyError([Problem(k, f"unknown parameter of {name}; expected one of: "
-                                     f"{', '.join(sorted(fields)) or '(none)'}")
-                             for k in unknown])
+        raise StrategyError(
+            [
+                Problem(
+                    k,
+                    f"unknown parameter of {name}; expected one of: "
+                    f"{', '.join(sorted(fields)) or '(none)'}",
+                )
+                for k in unknown
+            ]
+        )
     import pydantic
 
     hints = typing.get_type_hints(cls.Params, include_extras=True)
@@ -118,12 +126,14 @@ def describe(name: str) -> dict[str, Any]:
     hints = typing.get_type_hints(cls.Params, include_extras=True)
     params = []
     for f in dataclasses.fields(cls.Params):
-        params.append({
-            "name": f.name,
-            "type": _type_name(hints[f.name]),
-            "default": f.default if f.default is not dataclasses.MISSING else None,
-            "doc": f.metadata.get("doc", ""),
-        })
+        params.append(
+            {
+                "name": f.name,
+                "type": _type_name(hints[f.name]),
+                "default": f.default if f.default is not dataclasses.MISSING else None,
+                "doc": f.metadata.get("doc", ""),
+            }
+        )
     return {
         "name": cls.name,
         "summary": cls.summary,
@@ -147,7 +157,8 @@ def _type_name(tp: Any) -> str:
 def _bound(m: Any) -> str:
     ops = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
     return " ".join(
-        f"{op}{getattr(m, k)}" for k, op in ops.items() if getattr(m, k, None) is not None)
+        f"{op}{getattr(m, k)}" for k, op in ops.items() if getattr(m, k, None) is not None
+    )
 
 
 def _load_library() -> None:
