@@ -426,14 +426,10 @@ class Game:
 
     def profile_table(self, exposure: FloatArray | None = None) -> FloatArray:
         """Payoffs of both players over joint profiles (see :meth:`profile_index`), shape
-        ``(2, n_profiles)``; cached for the last exposure seen."""
-        return self._table(exposure)
-
-    def _table(self, exposure: FloatArray | None) -> FloatArray:
-        """Payoffs of both players over joint profiles (C order over all instruments),
-        shape ``(2, n_profiles)``; cached for the last exposure seen."""
-        key = None if exposure is None else np.asarray(exposure, float).tobytes()
-        cache: dict[bytes | None, FloatArray] = self.__dict__.setdefault("_table_cache", {})
+        ``(2, n_profiles)``; cached for the last exposure seen (none means all ones)."""
+        e = np.ones(self.n_instruments) if exposure is None else np.asarray(exposure, float)
+        key = e.tobytes()
+        cache: dict[bytes, FloatArray] = self.__dict__.setdefault("_table_cache", {})
         if key not in cache:
             if self.matrices is not None:
                 table = self.matrices.reshape(2, -1).copy()
@@ -441,7 +437,7 @@ class Game:
                 grid = np.indices([i.n_levels for i in self.instruments]).reshape(
                     self.n_instruments, -1
                 )
-                table = self._additive(grid, exposure, np.empty((2, grid.shape[1])))
+                table = self._additive(grid, e, np.empty((2, grid.shape[1])))
             cache.clear()
             cache[key] = table
         return cache[key]

@@ -216,6 +216,11 @@ class MemoryOne(Strategy):
     summary = "Restrain with a probability set by last round's (own, opponent) state."
     Params = MemoryOneParams
 
+    def __init__(self, params: MemoryOneParams, seat: Seat, n: int) -> None:
+        super().__init__(params, seat, n)
+        self.stochastic = self.facts(params).stochastic
+        self.table = np.array([[params.p_cc, params.p_cd], [params.p_dc, params.p_dd]])
+
     @classmethod
     def facts(cls, params: Any) -> Facts:
         p = params
@@ -233,9 +238,8 @@ class MemoryOne(Strategy):
         if obs.t == 0:
             prob = np.full(self.n, p.p0)
         else:
-            table = np.array([[p.p_cc, p.p_cd], [p.p_dc, p.p_dd]])
-            prob = table[escalated(obs.own).astype(int), escalated(obs.opp).astype(int)]
-        if self.facts(p).stochastic:
+            prob = self.table[escalated(obs.own).astype(int), escalated(obs.opp).astype(int)]
+        if self.stochastic:
             restrain = rng.random(1)[0] < prob
         else:
             restrain = prob == 1
