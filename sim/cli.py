@@ -157,7 +157,7 @@ def run(
     with _handled(debug):
         import datetime as dt
 
-        from sim.report.files import OutputExistsError, write_run
+        from sim.report.files import check_output, write_run
         from sim.scenario import load_scenario
         from sim.simulate import simulate
 
@@ -166,8 +166,7 @@ def run(
         if set_:
             sc = sc.replace(_parse_sets(set_))
         target = out if out is not None else Path("results") / sc.name
-        if target.exists() and not force:
-            raise OutputExistsError(f"{target} already exists; pass --force to replace it")
+        check_output(target, force=force)  # before simulating, not after
         update, stop = _progress(f"{sc.name}")
         try:
             res = simulate(

@@ -197,3 +197,78 @@ def test_script_without_main_guard_gets_a_clear_message(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
     assert 'if __name__ == "__main__":' in p.stdout, (p.stdout, p.stderr[-2000:])
+
+
+def test_strategy_name_is_applied_before_its_parameters() -> None:
+    ipd = sim.load_scenario(IPD)
+    for order in (
+        [("players.US.strategy.lag", 2), ("players.US.strategy.name", "never_strike_first")],
+        [("players.US.strategy.name", "never_strike_first"), ("players.US.strategy.lag", 2)],
+    ):
+        sc = ipd.replace(dict(order))
+        assert sc.data.players["US"].strategy.model_extra == {"lag": 2}
+
+
+def test_manifest_scenario_lists_every_strategy_parameter() -> None:
+    import json
+
+    sc = sim.load_scenario(IPD).replace({"players.US.strategy": "never_strike_first"})
+    resolved = json.loads(sc.to_json())
+    assert resolved["players"]["US"]["strategy"] == {
+        "name": "never_strike_first",
+        "ratio": 1.0,
+        "lag": 0,
+        "cap": None,
+        "instrument_choice": "mirror",
+        "forgive": True,
+    }
+
+
+def test_output_folder_is_checked_before_simulating(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refused folder costs no simulation; --force never deletes a folder this tool did
+    not write; symbolic links are refused; scenario names cannot escape results/."""
+    simulate_module = sys.modules["sim.simulate"]
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("simulated before checking the output folder")
+
+    monkeypatch.setattr(simulate_module, "simulate", boom)
+    monkeypatch.chdir(tmp_path)
+    base = ["run", str(IPD), "--matches", "1024", "--rounds", "2", "--workers", "1"]
+    r = runner.invoke(app, [*base, "--out", ".", "--force"])
+    assert r.exit_code == 2 and "current folder" in r.output
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    r = runner.invoke(app, [*base, "--out", str(precious), "--force"])
+    assert r.exit_code == 2 and "did not write" in r.output
+    assert (precious / "thesis.tex").exists()
+    (tmp_path / "link").symlink_to(precious)
+    r = runner.invoke(app, [*base, "--out", str(tmp_path / "link"), "--force"])
+    assert r.exit_code == 2 and "symbolic link" in r.output
+    with pytest.raises(sim.ScenarioError, match=r"scenario\.name"):
+        sim.load_scenario(IPD).replace({"scenario.name": "../../escaped"})
+
+
+def test_force_replaces_an_earlier_results_folder(tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    args = [
+        "run",
+        str(IPD),
+        "--out",
+        str(out),
+        "--matches",
+        "1024",
+        "--rounds",
+        "2",
+        "--workers",
+        "1",
+        "--no-figures",
+    ]
+    assert runner.invoke(app, args).exit_code == 0
+    (out / "note.txt").write_text("x")
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+    assert not (out / "note.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]

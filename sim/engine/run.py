@@ -118,9 +118,10 @@ def run_plan(
         parts = _in_pool(plan, seed, blocks, sample, processes, ctx, progress, matches)
     except BrokenProcessPool:
         raise SimError(
-            "worker processes could not start. A script that simulates with several "
-            'workers must guard its entry point with `if __name__ == "__main__":` (the '
-            "workers re-import it), or pass workers=1."
+            "a worker process stopped unexpectedly: it could not start, or it was killed "
+            "(for example when memory ran out). A script that simulates with several workers "
+            'must guard its entry point with `if __name__ == "__main__":` (the workers '
+            "re-import it); workers=1 avoids worker processes altogether."
         ) from None
     return merge(parts, plan)
 

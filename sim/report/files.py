@@ -101,19 +101,48 @@ def manifest_document(
     }
 
 
-def write_atomically(out: Path, fill: Callable[[Path], None], *, force: bool = False) -> None:
-    """Create directory ``out`` by calling ``fill(tmp)`` on a temporary sibling and renaming.
+def check_output(out: Path | str, *, force: bool = False) -> Path:
+    """Check that ``out`` may receive a results folder; return it as an absolute path.
 
-    Raises :class:`OutputExistsError` if ``out`` exists and ``force`` is false. If ``fill``
-    fails, nothing at ``out`` changes.
+    Refused (:class:`OutputExistsError`): the current folder or one containing it, a
+    symbolic link, and an existing file or folder unless ``force``; with ``force``, only
+    a file, an empty folder or a folder this tool wrote (it holds an escalation-sim
+    ``manifest.json``) is replaced, never any other folder.
     """
     out = Path(out).absolute()
+    if out.is_symlink():
+        raise OutputExistsError(f"{out} is a symbolic link; give the folder itself")
     if Path.cwd().resolve().is_relative_to(out.resolve()):
         raise OutputExistsError(
             f"{out} is the current folder or contains it; choose a results folder of its own"
         )
-    if out.exists() and not force:
+    if not out.exists():
+        return out
+    if not force:
         raise OutputExistsError(f"{out} already exists; pass --force to replace it")
+    if out.is_dir() and any(out.iterdir()) and not _ours(out):
+        raise OutputExistsError(
+            f"{out} is a folder this tool did not write (no escalation-sim manifest.json); "
+            "--force only replaces results folders"
+        )
+    return out
+
+
+def _ours(folder: Path) -> bool:
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("tool") == "escalation-sim"
+
+
+def write_atomically(out: Path, fill: Callable[[Path], None], *, force: bool = False) -> None:
+    """Create directory ``out`` by calling ``fill(tmp)`` on a temporary sibling and renaming.
+
+    ``out`` is checked with :func:`check_output`. If ``fill`` or the final rename fails,
+    whatever was at ``out`` stays as it was and the temporary folder is removed.
+    """
+    out = check_output(out, force=force)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -124,9 +153,16 @@ def write_atomically(out: Path, fill: Callable[[Path], None], *, force: bool = F
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
+    moved = out.exists()
+    if moved:
         os.replace(out, old)
-    os.replace(tmp, out)
+    try:
+        os.replace(tmp, out)
+    except BaseException:
+        if moved:
+            os.replace(old, out)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     if old.is_dir():
         shutil.rmtree(old, ignore_errors=True)
     else:

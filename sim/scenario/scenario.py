@@ -97,7 +97,13 @@ class Scenario:
         for key, value in sections.items():
             set_path(data, key, value, merge=True, source=self.source)
             log.append(f"{key}={value!r}")
-        for path, value in (changes or {}).items():
+        # A new strategy name clears that strategy's table, so names go first: parameters
+        # given in the same call then apply to the new strategy.
+        ordered = sorted(
+            (changes or {}).items(),
+            key=lambda kv: not kv[0].endswith((".strategy", ".strategy.name")),
+        )
+        for path, value in ordered:
             set_path(data, path, value, source=self.source)
             log.append(f"{path}={value!r}")
         new = Scenario.from_dict(data, source=self.source, sha256=self.source_sha256)
@@ -109,15 +115,20 @@ class Scenario:
         return self.data.model_dump(mode="python")
 
     def to_json(self) -> str:
-        return json.dumps(self.data.model_dump(mode="json"), sort_keys=True, indent=1)
+        """The resolved scenario as JSON, strategies with every parameter (defaults too)."""
+        return json.dumps(self._resolved(), sort_keys=True, indent=1)
+
+    def _resolved(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.data.model_dump(mode="json")
+        for name, strategy in zip(self.players, self.plan.strategies, strict=True):
+            data["players"][name]["strategy"] = strategy.as_dict()
+        return data
 
     @property
     def sha256(self) -> str:
         """SHA-256 of the resolved scenario (canonical JSON), stable across comments and
         formatting of the file; :attr:`source_sha256` is that of the file's bytes."""
-        canon = json.dumps(
-            self.data.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
-        )
+        canon = json.dumps(self._resolved(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canon.encode()).hexdigest()
 
     @property

@@ -34,7 +34,11 @@ class _Strict(BaseModel):
 class Meta(_Strict):
     """``[scenario]``: what the scenario is and when its rounds happen."""
 
-    name: str = Field(min_length=1, description="Short name, used in outputs.")
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        description="Short name, used in outputs and as the default results folder "
+        "(letters, digits, '_', '.' and '-').",
+    )
     payoff_unit: str = Field(
         "payoff units per round",
         description="What one round's payoff measures, e.g. "
