@@ -99,3 +99,12 @@ def multi_game(players: tuple[str, str] = ("US", "CN")) -> Game:
             inst("rare_earths", 1, (0, 0.5, 1, 1.5), (0, 0.1, 0.2, 0.3), (0, 2, 3, 6)),
         ],
     )
+
+
+def playable(plan: Plan) -> bool:
+    """Whether both strategies can play the plan's game (their ``validate`` is empty)."""
+    from sim.strategies.base import Seat
+
+    return not any(
+        s.cls.validate(s.params, Seat(plan.game, p)) for p, s in enumerate(plan.strategies)
+    )

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import ipd_with, multi_game, play, run_steps
-from hypothesis import HealthCheck, example, given, settings
+from conftest import ipd_with, multi_game, play, playable, run_steps
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
@@ -119,11 +119,13 @@ def plans(
     draw: Any, max_levels: int = 5, max_rounds: int = 12, noisy: bool = True, initial: bool = True
 ) -> Plan:
     game = draw(games(max_levels, initial))
-    return Plan(
+    plan = Plan(
         game,
         (draw(strategy_specs), draw(strategy_specs)),
         draw(rules(max_rounds, noisy, max_step=max(4, max_levels - 1))),
     )
+    assume(playable(plan))  # e.g. extortion is defined on two-level dilemmas only
+    return plan
 
 
 seeds = st.integers(0, 2**32)
@@ -282,6 +284,9 @@ def test_nice_never_escalates_first(nice: str, opponent: str) -> None:
             pair = [spec(opponent), spec(opponent)]
             pair[nice_player] = spec(nice)
             plan = Plan(game, (pair[0], pair[1]), Rules(rounds=40))
+            if not playable(plan):  # extortion: two-level dilemmas only (the IPD)
+                assert game is not ipd.game
+                continue
             for seed in (0, 1, 2):
                 _check_nice_not_first(plan, nice_player, seed)
 
@@ -307,6 +312,7 @@ def test_nice_never_escalates_first_random_games(
     pair = [opponent, opponent]
     pair[nice_player] = nice
     plan = Plan(game, (pair[0], pair[1]), Rules(rounds=25, max_step=max_step))
+    assume(playable(plan))
     _check_nice_not_first(plan, nice_player, seed)
 
 

@@ -97,8 +97,17 @@ def _vid(v: tuple[str, dict[str, Any]]) -> str:
     )
 
 
-def _games() -> list[Game]:
-    return [ipd_with("appease", "appease").game, multi_game()]
+def _games(variant: StrategySpec | None = None) -> list[Game]:
+    """The IPD and a multi-instrument game, keeping those ``variant`` can play (its
+    ``validate`` finds no problem in either seat)."""
+    games = [ipd_with("appease", "appease").game, multi_game()]
+    if variant is None:
+        return games
+    return [
+        g
+        for g in games
+        if not any(variant.cls.validate(variant.params, Seat(g, p)) for p in (0, 1))
+    ]
 
 
 def own_levels(
@@ -154,7 +163,7 @@ def test_stochastic_fact(variant: StrategySpec) -> None:
     """stochastic=False: identical play across seeds and matches; stochastic=True: some
     difference across seeds (against a fixed scripted opponent, noiseless)."""
     differs = False
-    for game in _games():
+    for game in _games(variant):
         for seat in (0, 1):
             a = own_levels(game, variant, "test_scripted", seat=seat, seed=1)
             b = own_levels(game, variant, "test_scripted", seat=seat, seed=2)
@@ -169,7 +178,7 @@ def test_stochastic_fact(variant: StrategySpec) -> None:
 @pytest.mark.parametrize("variant", _where(lambda f: not f.stochastic and f.memory_depth == 0))
 def test_deterministic_memory_zero_ignores_opponent(variant: StrategySpec) -> None:
     """A deterministic strategy with memory depth 0 plays the same against any opponent."""
-    for game in _games():
+    for game in _games(variant):
         a = own_levels(game, variant, "test_scripted")
         b = own_levels(game, variant, "always_escalate")
         np.testing.assert_array_equal(a, b)
@@ -179,7 +188,7 @@ def test_deterministic_memory_zero_ignores_opponent(variant: StrategySpec) -> No
 def test_retaliatory_fact(variant: StrategySpec) -> None:
     """retaliatory=True: against always_escalate it escalates at some round (both games,
     both seats)."""
-    for game in _games():
+    for game in _games(variant):
         for seat in (0, 1):
             lv = own_levels(game, variant, "always_escalate", seat=seat)
             assert escalated(lv).any(axis=0).all(), (game.players, seat)
@@ -188,7 +197,7 @@ def test_retaliatory_fact(variant: StrategySpec) -> None:
 def test_nice_fact(variant: StrategySpec) -> None:
     """nice=True: never escalates against a strategy that never does; nice=False: it
     escalates first against appease (both games)."""
-    for game in _games():
+    for game in _games(variant):
         lv = own_levels(game, variant, "appease", rounds=60)
         if variant.facts.nice:
             assert not escalated(lv).any()
@@ -199,17 +208,19 @@ def test_nice_fact(variant: StrategySpec) -> None:
 def test_forgiving_fact(variant: StrategySpec) -> None:
     """Against an opponent that escalates fully in round 3 only: forgiving=True means it is
     at baseline again within a few rounds in every match (rounds 4-8, and then for good,
-    when deterministic; rounds 4-13 when stochastic); forgiving=False means that it
+    when deterministic; at some round from 4 on when stochastic, where the return can be
+    slow: extortion restrains after (D, C) with probability 7/26 per round); forgiving=False
+    means that it
     escalates and, once escalated, never returns to baseline."""
-    for game in _games():
+    for game in _games(variant):
         for seat in (0, 1):
             esc = escalated(own_levels(game, variant, "test_defect_once", seat=seat))
             where = (game.players, seat)
             if variant.facts.forgiving and not variant.facts.stochastic:
                 assert (~esc[4:9]).any(axis=0).all(), where
                 assert not esc[9:].any(), where
-            elif variant.facts.forgiving:  # random play may stay up a few rounds longer
-                assert (~esc[4:14]).any(axis=0).all(), where
+            elif variant.facts.forgiving:  # random play may stay up some rounds longer
+                assert (~esc[4:]).any(axis=0).all(), where
             else:
                 assert esc.any(axis=0).all(), where  # it does escalate ...
                 first = esc.argmax(axis=0)

@@ -24,6 +24,7 @@ from sim.errors import ModelError, Problem, ScenarioError
 from sim.model import Game, Instrument, Interaction
 from sim.scenario.errors import pydantic_problems
 from sim.scenario.schema import ScenarioFile
+from sim.strategies.base import Seat
 from sim.strategies.registry import StrategyError, StrategySpec, spec
 
 
@@ -241,13 +242,17 @@ def _compile(data: ScenarioFile, source: str) -> Plan:
     except ValueError as exc:  # ragged matrices
         problems.append(Problem("payoffs", f"expected rectangular matrices of numbers ({exc})"))
     specs: list[StrategySpec] = []
-    for pname in names:
+    for seat, pname in enumerate(names):
         table = data.players[pname].strategy
         where = f"players.{pname}.strategy"
         try:
             specs.append(spec(table.name, **(table.model_extra or {})))
         except StrategyError as exc:
             problems += [Problem(f"{where}.{p.location}", p.message) for p in exc.problems]
+            continue
+        if game is not None:
+            found = specs[-1].cls.validate(specs[-1].params, Seat(game, seat))
+            problems += [Problem(where, message) for message in found]
     if problems or game is None:
         raise ScenarioError(source, problems)
     sim_ = data.simulation

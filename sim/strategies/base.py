@@ -151,6 +151,12 @@ class Strategy(ABC):
     def facts(cls, params: Any) -> Facts:
         """The facts of this strategy under ``params``."""
 
+    @classmethod
+    def validate(cls, params: Any, seat: Seat) -> list[str]:
+        """Problems with playing ``params`` in ``seat`` (e.g. a game it is not defined on);
+        the scenario loader reports them, located at the player's strategy."""
+        return []
+
     @abstractmethod
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         """Target levels for the own instruments, shape ``(k_own, n_matches)``.

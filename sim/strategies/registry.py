@@ -164,4 +164,5 @@ def _bound(m: Any) -> str:
 def _load_library() -> None:
     # Importing the library modules registers the bundled strategies.
     import sim.strategies.classic
-    import sim.strategies.never_strike_first  # noqa: F401
+    import sim.strategies.never_strike_first
+    import sim.strategies.zero_determinant  # noqa: F401
