@@ -65,7 +65,7 @@ def test_extortion_enforces_its_relation(opponent: str | dict[str, float], seat:
 
 def test_extortion_needs_a_two_level_dilemma() -> None:
     with pytest.raises(
-        sim.ScenarioError, match="players.US.strategy: extortion needs a two-level"
+        sim.ScenarioError, match=r"players\.US\.strategy: extortion needs a two-level"
     ):
         sim.load_scenario(ROOT / "scenarios" / "us-china-baseline.toml").replace(
             {"players.US.strategy": "extortion"}
