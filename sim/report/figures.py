@@ -94,6 +94,7 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
             fig = Figure(figsize=(7.0, 1.2 + 1.9 * 2), layout="constrained")
             grid = fig.subplots(2, cols, sharex=True, squeeze=False)
             axes = [grid[p][c] for p in (0, 1) for c in range(len(game.of(p)))]
+            labelled = set(grid[1])  # x labels on the bottom row only
             for p in (0, 1):
                 for c in range(len(game.of(p)), cols):
                     grid[p][c].set_visible(False)
@@ -102,6 +103,7 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
             if len(axes) != k:
                 raise ValueError(f"timeline_figure draws {k} panels: pass {k} axes")
             fig = axes[0].figure
+            labelled = set(axes)
         for axis, inst in zip(axes, game.instruments, strict=True):
             player = game.players[inst.owner]
             d = data[(data["player"] == player) & (data["instrument"] == inst.name)]
@@ -140,7 +142,7 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
                 locator = mdates.AutoDateLocator(minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
                 axis.xaxis.set_major_locator(locator)
                 axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-            else:
+            elif axis in labelled:
                 axis.set_xlabel("round")
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False)
