@@ -158,6 +158,7 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
     below_top = ceiling - step_arr  # may be negative where a ladder is shorter than a step
     exec_noise = streams.execution.bernoulli(p_exec, not two_level) if any(p_exec) else None
     seen_noise = streams.perception.bernoulli(p_seen, not two_level) if any(p_seen) else None
+    chosen = levels  # what each player intended last round (round 0: the initial levels)
     for t in range(rules.rounds):
         seen = levels
         if seen_noise is not None:
@@ -165,7 +166,7 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
         intended = np.empty_like(levels)
         for p in (0, 1):
             own, opp = spans[p], spans[1 - p]
-            obs = Observation(t, levels[own], seen[opp], exposure)
+            obs = Observation(t, levels[own], seen[opp], exposure, chosen[own])
             decision = players[p].decide(obs, streams.strategy[p])
             if not bundled[p]:
                 decision = np.clip(decision, 0, top[own])
@@ -182,4 +183,4 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
         if exec_noise is not None:
             now = step_off(intended, *exec_noise.draw(), top)
         yield Step(t, levels, intended, now, exposure, game)
-        levels = now
+        levels, chosen = now, intended

@@ -121,12 +121,16 @@ class Observation:
     own : shape ``(k_own, n_matches)``, its own levels now (as they really are)
     opp : shape ``(k_opp, n_matches)``, the opponent's levels as it perceives them
     exposure : shape ``(n_instruments,)``, each target's exposure this round
+    own_intended : shape ``(k_own, n_matches)``, the levels it chose last round (before
+        execution noise; where they differ from ``own``, its move went wrong); in round 0
+        the initial levels
     """
 
     t: int
     own: LevelArray
     opp: LevelArray
     exposure: NDArray[np.float64] = field(repr=False)
+    own_intended: LevelArray | None = field(default=None, repr=False)
 
 
 class Strategy(ABC):

@@ -313,3 +313,37 @@ class Random(Strategy):
         u = rng.random(1 + k)
         level = 1 + (u[1:] * self.seat.own_top).astype(np.int64)
         return np.where(u[0] < self.params.p, level, 0)
+
+
+@register
+class ContriteTitForTat(Strategy):
+    """Contrite tit-for-tat (Boyd 1989; Wu & Axelrod 1995): tit-for-tat that owns up to
+    its own mistakes.
+
+    When execution noise raised one of its levels above what it chose while the opponent
+    was not escalated, it becomes *contrite*: it does not answer the retaliation that its
+    error provokes. Ladders: as tit-for-tat (mirroring paired instruments), except that
+    while contrite and back at baseline it restrains, and then leaves the contrite state.
+    Without noise it is tit-for-tat.
+    """
+
+    name = "contrite_tit_for_tat"
+    summary = "Tit-for-tat that does not retaliate against retaliation for its own errors."
+    Params = NoParams
+
+    def __init__(self, params: Any, seat: Seat, n: int) -> None:
+        super().__init__(params, seat, n)
+        self.contrite = np.zeros(n, dtype=bool)
+
+    @classmethod
+    def facts(cls, params: Any) -> Facts:
+        return Facts(nice=True, retaliatory=True, forgiving=True, stochastic=False, memory_depth=2)
+
+    def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
+        target = self.seat.mirror(obs.opp)
+        apologise = self.contrite & ~escalated(obs.own)
+        self.contrite &= ~apologise
+        if obs.own_intended is not None:
+            slipped = np.any(obs.own > obs.own_intended, axis=0) & ~escalated(obs.opp)
+            self.contrite |= slipped
+        return np.where(apologise, 0, target)
