@@ -7,9 +7,10 @@ result of a run does not depend on how matches were split into blocks.
 Payoffs are accounted in one of two ways:
 
 * **by profile**, for small games (at most :data:`PROFILE_ACCOUNTING` joint level
-  profiles) without discounting: each round counts the matches in each joint profile, and
-  each match counts its visits to each profile; payoffs follow exactly from the counts and
-  the payoff table at the end, with no floating-point work in the round loop;
+  profiles) without discounting or decoupling: each round counts the matches in each
+  joint profile, and each match counts its visits to each profile; payoffs follow exactly
+  from the counts and the payoff table at the end, with no floating-point work in the
+  round loop;
 * **by payoff** otherwise: per-match sums of the stage payoffs (and their discounted
   sums), and per-round sums per stream unit.
 """
@@ -89,7 +90,12 @@ class _Partial:
 
 def by_profile(plan: Plan) -> bool:
     """Whether ``plan`` is accounted by profile (see the module docstring)."""
-    return plan.game.n_profiles <= PROFILE_ACCOUNTING and plan.rules.discount == 1.0
+    game = plan.game
+    return (
+        game.n_profiles <= PROFILE_ACCOUNTING
+        and plan.rules.discount == 1.0
+        and (not game.decouples)
+    )
 
 
 def reduce_rounds(

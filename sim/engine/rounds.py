@@ -148,7 +148,7 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
     # The bundled strategies return levels on the ladder; others are clipped before the
     # narrowing to int8, so that a target off the ladder cannot wrap around.
     bundled = [type(s).__module__.startswith("sim.strategies.") for s in players]
-    exposure = np.ones(k)
+    exposure = game.exposure(0)
     levels = np.repeat(game.initial_levels.astype(LEVEL_DTYPE)[:, None], n, axis=1)
     limited = rules.max_step is not None and rules.max_step < top.max()
     step = rules.max_step if limited else None
@@ -160,6 +160,8 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
     seen_noise = streams.perception.bernoulli(p_seen, not two_level) if any(p_seen) else None
     chosen = levels  # what each player intended last round (round 0: the initial levels)
     for t in range(rules.rounds):
+        if game.decouples:
+            exposure = game.exposure(t)
         seen = levels
         if seen_noise is not None:
             seen = step_off(levels, *seen_noise.draw(), top)

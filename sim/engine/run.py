@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -128,12 +129,15 @@ def run_plan(
 
 def processes_used(plan: Plan, matches: int, workers: int, block_size: int | None) -> int:
     """How many processes :func:`run_plan` simulates in: 1 (this one) with one worker, one
-    block, or a strategy defined in ``__main__``; else one per block up to ``workers``."""
+    block, a strategy defined in ``__main__``, or a main program that worker processes
+    cannot re-import (one read from standard input); else one per block up to ``workers``."""
     blocks = plan_blocks(matches, block_size, workers)
+    main = getattr(sys.modules.get("__main__"), "__file__", None)
     if (
         workers == 1
         or len(blocks) == 1
         or any(s.cls.__module__ == "__main__" for s in plan.strategies)
+        or (main is not None and not os.path.exists(main))  # e.g. "<stdin>"
     ):
         return 1
     return min(workers, len(blocks))

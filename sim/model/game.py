@@ -62,6 +62,9 @@ class Instrument:
     answers : str, optional
         Name of the opponent instrument this one mirrors (``tit_for_tat`` and the
         ``mirror`` choice of ``never_strike_first``). Default: pairing by position.
+    decoupling : (half_life, floor), optional
+        The target's exposure in round ``t`` is
+        ``floor + (1 - floor) * 2 ** (-t / half_life)``; 1 throughout when omitted.
     """
 
     name: str
@@ -74,6 +77,7 @@ class Instrument:
     unit: str = ""
     initial: int = 0
     answers: str | None = None
+    decoupling: tuple[float, float] | None = None
 
     @property
     def n_levels(self) -> int:
@@ -115,6 +119,12 @@ def _check_ladder(inst: Instrument, where: str, additive: bool) -> list[Problem]
             b > a for a, b in zip(inst.values, inst.values[1:], strict=False)
         ):
             problems.append(Problem(f"{where}.values", "values must be monotone along the ladder"))
+    if inst.decoupling is not None and not (
+        inst.decoupling[0] > 0 and 0 <= inst.decoupling[1] <= 1
+    ):
+        problems.append(
+            Problem(f"{where}.decoupling", "expected half_life > 0 and 0 <= floor <= 1")
+        )
     if not 0 <= inst.initial < max(n, 1):
         problems.append(
             Problem(f"{where}.initial", f"expected a level in 0..{n - 1}, got {inst.initial}")
@@ -351,6 +361,26 @@ class Game:
             counts[inst.owner] *= inst.n_levels
         return counts[0], counts[1]
 
+    @cached_property
+    def decouples(self) -> bool:
+        """Whether any exposure changes over time."""
+        return any(i.decoupling is not None for i in self.instruments)
+
+    def exposure(self, t: int | FloatArray) -> FloatArray:
+        """Each target's exposure to each instrument in round ``t``: shape
+        ``(n_instruments,)``, or ``(len(t), n_instruments)`` for an array of rounds.
+
+        ``e_k(t) = floor_k + (1 - floor_k) * 2 ** (-t / half_life_k)`` (DESIGN.md section 2),
+        1 for instruments without decoupling.
+        """
+        rounds = np.asarray(t, dtype=float)
+        out = np.ones((*rounds.shape, self.n_instruments))
+        for j, inst in enumerate(self.instruments):
+            if inst.decoupling is not None:
+                half_life, floor = inst.decoupling
+                out[..., j] = floor + (1.0 - floor) * np.exp2(-rounds / half_life)
+        return out
+
     @property
     def initial_levels(self) -> IntArray:
         """Shape ``(n_instruments,)``."""
@@ -516,6 +546,15 @@ class Game:
         top = self.n_levels - 1
         own = self.of(player)
         return sorted(own, key=lambda j: (-ratio[j, top[j]], -self.pain[j, top[j]], j))
+
+    def leverage_trend(self, rounds: Sequence[int]) -> pd.DataFrame:
+        """:meth:`leverage` in each of ``rounds`` under decoupling, stacked, with a ``round``
+        column: how each lever loses force over time."""
+        import pandas as pd
+
+        frames = [self.leverage(self.exposure(t)).assign(round=t) for t in rounds]
+        table = pd.concat(frames, ignore_index=True)
+        return table[["round", *[c for c in table.columns if c != "round"]]]
 
     def leverage(self, exposure: FloatArray | None = None) -> pd.DataFrame:
         """Each instrument's leverage as a table (one row per instrument): the pain its top

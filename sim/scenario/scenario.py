@@ -210,6 +210,9 @@ def _compile(data: ScenarioFile, source: str) -> Plan:
                     unit=ins.unit,
                     initial=ins.initial,
                     answers=ins.answers,
+                    decoupling=None
+                    if ins.decoupling is None
+                    else (ins.decoupling.half_life, ins.decoupling.floor),
                 )
             )
     game: Game | None = None

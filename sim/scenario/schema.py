@@ -86,6 +86,14 @@ class PlayerNoise(_Strict):
     perception: Probability | None = None
 
 
+class Decoupling(_Strict):
+    """``[players.X.instruments.NAME.decoupling]``: the target adapts (new suppliers, own
+    production), so its exposure ``e(t) = floor + (1 - floor) * 2**(-t / half_life)``."""
+
+    half_life: float = Field(gt=0, description="Rounds for the exposure above the floor to halve.")
+    floor: Probability = Field(description="Exposure that remains in the long run (0 to 1).")
+
+
 class InstrumentSpec(_Strict):
     """``[players.X.instruments.NAME]``: one lever with its ladder and per-level payoffs."""
 
@@ -106,6 +114,9 @@ class InstrumentSpec(_Strict):
     initial: int = Field(0, ge=0, description="Level at the start of every match.")
     answers: str | None = Field(
         None, description="The opponent instrument this one mirrors (default: by position)."
+    )
+    decoupling: Decoupling | None = Field(
+        None, description="The target's exposure to this instrument falls over time."
     )
 
 
