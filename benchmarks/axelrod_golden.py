@@ -43,6 +43,7 @@ REGISTRY_NAMES: dict[str, str] = {
     "Grudger": "grim_trigger",
     "WinStayLoseShift": "win_stay_lose_shift",
     "TitFor2Tats": "tit_for_two_tats",
+    "Gradual": "gradual",
 }
 PAYOFFS: dict[str, int] = {"R": 3, "S": 0, "T": 5, "P": 1}
 TURNS = 200

@@ -19,7 +19,7 @@ def _moves(levels: np.ndarray) -> str:
 
 
 def test_golden_metadata() -> None:
-    """The golden file is Axelrod 4.14.0, noiseless, 200 turns, Axelrod payoffs, 36 pairs."""
+    """The golden file is Axelrod 4.14.0, noiseless, 200 turns, Axelrod payoffs, 49 pairs."""
     meta = GOLDEN["metadata"]
     assert meta["axelrod_version"] == "4.14.0"
     assert meta["turns"] == 200
@@ -32,10 +32,11 @@ def test_golden_metadata() -> None:
         "Grudger": "grim_trigger",
         "WinStayLoseShift": "win_stay_lose_shift",
         "TitFor2Tats": "tit_for_two_tats",
+        "Gradual": "gradual",
     }
     pairs = {(m["row"], m["col"]) for m in MATCHES}
     assert pairs == {(a, b) for a in NAMES for b in NAMES}
-    assert len(MATCHES) == 36
+    assert len(MATCHES) == 49
     for m in MATCHES:
         assert len(m["row_moves"]) == len(m["col_moves"]) == 200
         assert set(m["row_moves"] + m["col_moves"]) <= {"C", "D"}

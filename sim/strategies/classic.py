@@ -347,3 +347,51 @@ class ContriteTitForTat(Strategy):
             slipped = np.any(obs.own > obs.own_intended, axis=0) & ~escalated(obs.opp)
             self.contrite |= slipped
         return np.where(apologise, 0, target)
+
+
+@register
+class Gradual(Strategy):
+    """Gradual (Beaufils, Delahaye & Mathieu 1996; the version of the Axelrod library's
+    ``Gradual``, after the CRISTAL-SMAC implementation).
+
+    Restrains in round 0. Afterwards, when the opponent was escalated last round and it is
+    neither punishing nor calming down, it punishes: it defects for as many rounds as the
+    opponent has been escalated so far (this round included), then restrains for two rounds
+    whatever happens. Ladders: *defect* is one rung up on every instrument, *restrain* the
+    baseline; the opponent counts as escalated when any of its instruments is above
+    baseline as perceived.
+    """
+
+    name = "gradual"
+    summary = "Punish the n-th escalation with n escalating rounds, then restrain twice."
+    Params = NoParams
+
+    def __init__(self, params: Any, seat: Seat, n: int) -> None:
+        super().__init__(params, seat, n)
+        self.escalations = np.zeros(n, dtype=np.int64)  # rounds the opponent was escalated
+        self.punish = np.zeros(n, dtype=np.int64)
+        self.calm = np.zeros(n, dtype=np.int64)
+
+    @classmethod
+    def facts(cls, params: Any) -> Facts:
+        return Facts(
+            nice=True,
+            retaliatory=True,
+            forgiving=True,
+            stochastic=False,
+            memory_depth=math.inf,
+        )
+
+    def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
+        if obs.t == 0:
+            return np.zeros_like(obs.own)
+        hit = escalated(obs.opp)
+        self.escalations += hit
+        punishing = self.punish > 0
+        self.punish -= punishing
+        calming = ~punishing & (self.calm > 0)
+        self.calm -= calming
+        trigger = ~punishing & ~calming & hit
+        self.punish[trigger] = self.escalations[trigger] - 1
+        self.calm[trigger] = 2
+        return np.where(punishing | trigger, self.seat.step_up(obs.own), 0)
