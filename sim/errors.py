@@ -12,9 +12,11 @@ class Problem:
 
     location: str
     message: str
+    line: int | None = None  # in the scenario file, where it could be found
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}" if self.location else self.message
+        where = self.location + (f" (line {self.line})" if self.line else "")
+        return f"{where}: {self.message}" if where else self.message
 
 
 class SimError(Exception):

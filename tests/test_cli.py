@@ -367,3 +367,31 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     assert callable(update)
     update(10, 100)
     stop()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "location"),
+    [
+        ("execution = 0.05", "execution = 1.5", "noise.execution"),
+        ("discount = 1.0", "discount = 1.0\ndiscout = 0.9", "simulation.discout"),
+        (
+            'strategy = "generous_tit_for_tat"',
+            'strategy = { name = "generous_tit_for_tat", gg = 0.2 }',
+            "players.CN.strategy.gg",
+        ),
+        (
+            'labels = ["C", "D"]   # cooperate',
+            'labels = ["C"]   # cooperate',
+            "players.US.instruments.move.labels",
+        ),
+    ],
+)
+def test_field_errors_give_the_line(tmp_path: Path, old: str, new: str, location: str) -> None:
+    """Schema and model errors name the line of the field in the file, not only its path."""
+    path = bad_scenario(tmp_path, old, new)
+    line = next(
+        i for i, s in enumerate(path.read_text().splitlines(), 1) if new.splitlines()[-1] in s
+    )
+    r = runner.invoke(app, ["validate", str(path)])
+    assert r.exit_code == 2
+    assert f"{location} (line {line})" in r.output, r.output

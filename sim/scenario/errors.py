@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any
@@ -87,3 +88,31 @@ def _unwrap(tp: Any) -> Any:
             tp = args[0]
         else:
             return tp
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_.\-\"' ]+?)\s*=")
+
+
+def with_line(problem: Problem, text: str) -> Problem:
+    """``problem`` with the line of the TOML ``text`` its location points at, found by
+    reading table headers and keys (best effort: the deepest table or key that exists)."""
+    parts = [p for p in re.split(r"[.\[\]]", problem.location) if p and not p.isdigit()]
+    if not parts:
+        return problem
+    best: int | None = None
+    table: list[str] = []
+    depth = 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(raw)
+        if header:
+            table = [k.strip().strip("\"'") for k in header.group(1).split(".")]
+            if parts[: len(table)] == table and len(table) > depth:
+                best, depth = number, len(table)
+            continue
+        key = _KEY.match(raw)
+        if key:
+            path = table + [k.strip().strip("\"'") for k in key.group(1).split(".")]
+            if parts[: len(path)] == path and len(path) > depth:
+                best, depth = number, len(path)
+    return Problem(problem.location, problem.message, best) if best else problem

@@ -22,7 +22,7 @@ from typing import Any
 from sim.engine.rounds import Plan, Rules
 from sim.errors import ModelError, Problem, ScenarioError
 from sim.model import Game, Instrument, Interaction
-from sim.scenario.errors import pydantic_problems
+from sim.scenario.errors import pydantic_problems, with_line
 from sim.scenario.schema import ScenarioFile
 from sim.strategies.base import Seat
 from sim.strategies.registry import StrategyError, StrategySpec, spec
@@ -66,7 +66,13 @@ class Scenario:
             raise ScenarioError(str(p), [Problem("", "not a UTF-8 text file")]) from None
         except tomllib.TOMLDecodeError as exc:
             raise ScenarioError(str(p), [Problem("", f"TOML syntax error: {exc}")]) from None
-        return cls.from_dict(data, source=str(p), sha256=hashlib.sha256(raw).hexdigest())
+        try:
+            return cls.from_dict(data, source=str(p), sha256=hashlib.sha256(raw).hexdigest())
+        except ScenarioError as exc:
+            text = raw.decode("utf-8")
+            raise ScenarioError(
+                exc.source, [with_line(problem, text) for problem in exc.problems]
+            ) from None
 
     @classmethod
     def from_dict(
