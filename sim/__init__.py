@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from sim.model import Game, Instrument
     from sim.result import Result
     from sim.scenario import Scenario, load_scenario
-    from sim.simulate import simulate
+    from sim.simulation import simulate
     from sim.strategies import Strategy, register
 
 __all__ = [
@@ -47,7 +47,7 @@ _LAZY = {
     "Result": "sim.result",
     "Scenario": "sim.scenario",
     "load_scenario": "sim.scenario",
-    "simulate": "sim.simulate",
+    "simulate": "sim.simulation",
     "Strategy": "sim.strategies",
     "register": "sim.strategies",
 }

@@ -159,7 +159,7 @@ def run(
 
         from sim.report.files import check_output, write_run
         from sim.scenario import load_scenario
-        from sim.simulate import simulate
+        from sim.simulation import simulate
 
         started = dt.datetime.now(dt.UTC)
         sc = load_scenario(str(scenario))

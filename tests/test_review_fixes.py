@@ -229,7 +229,7 @@ def test_output_folder_is_checked_before_simulating(
 ) -> None:
     """A refused folder costs no simulation; --force never deletes a folder this tool did
     not write; symbolic links are refused; scenario names cannot escape results/."""
-    simulate_module = sys.modules["sim.simulate"]
+    simulate_module = sys.modules["sim.simulation"]
 
     def boom(*args: object, **kwargs: object) -> None:
         raise AssertionError("simulated before checking the output folder")
@@ -272,3 +272,15 @@ def test_force_replaces_an_earlier_results_folder(tmp_path: Path) -> None:
     assert runner.invoke(app, [*args, "--force"]).exit_code == 0
     assert not (out / "note.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_simulate_stays_a_function_whatever_is_imported_first() -> None:
+    """Importing the CLI (which imports the simulation module) before touching
+    ``sim.simulate`` must not turn ``sim.simulate`` into a module."""
+    code = (
+        "import sim.cli, sim.simulation, sim\n"
+        "assert callable(sim.simulate), type(sim.simulate)\n"
+        "print('ok')\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert p.returncode == 0 and "ok" in p.stdout, p.stderr

@@ -23,6 +23,10 @@ from sim._version import __version__
 from sim.errors import SimError
 from sim.result import Result
 
+#: Floats in CSV tables: 12 significant digits (binary noise such as 2.8940300000000003
+#: would otherwise show).
+FLOAT = "%.12g"
+
 #: Dependencies whose versions go into every manifest.
 TRACKED = ("numpy", "scipy", "pandas", "matplotlib", "pydantic", "typer", "rich", "nashpy")
 
@@ -190,9 +194,9 @@ def write_run(
     def fill(tmp: Path) -> None:
         files = ["summary.json", "rounds.csv", "matches.csv", "trajectories.csv"]
         (tmp / "summary.json").write_text(dump_json(summary_document(result)))
-        result.rounds().to_csv(tmp / "rounds.csv", index=False)
-        result.matches().to_csv(tmp / "matches.csv", index=False)
-        result.trajectories().to_csv(tmp / "trajectories.csv", index=False)
+        result.rounds().to_csv(tmp / "rounds.csv", index=False, float_format=FLOAT)
+        result.matches().to_csv(tmp / "matches.csv", index=False, float_format=FLOAT)
+        result.trajectories().to_csv(tmp / "trajectories.csv", index=False, float_format=FLOAT)
         if figures:
             from sim.report.figures import save_figure, timeline_figure
 

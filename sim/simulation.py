@@ -1,4 +1,8 @@
-"""``sim.simulate``: many matches of a scenario in one batched run."""
+"""``sim.simulate``: many matches of a scenario in one batched run.
+
+(The module is ``sim.simulation`` so that importing it never hides the function
+``sim.simulate`` behind a module of the same name.)
+"""
 
 from __future__ import annotations
 
