@@ -150,6 +150,7 @@ def reduce_rounds(
         else []
     )
     hit = np.zeros(n, dtype=np.bool_)
+    scaled = np.empty((2, n))  # discounted payoffs of a round
     weight = 1.0
     pending = chosen_pending = True  # some match has not escalated (by choice) yet
     chose = np.zeros((k, n), dtype=np.bool_)
@@ -177,7 +178,8 @@ def reduce_rounds(
             unit_sums[t] = np.add.reduceat(pay, unit_starts, axis=1)
             out.total += pay
             if rules.discount != 1.0:
-                out.discounted += weight * pay
+                np.multiply(pay, weight, out=scaled)
+                out.discounted += scaled
                 weight *= rules.discount
         np.not_equal(np.bitwise_or.reduce(lv, axis=0), zero[0], out=busy)
         out.peace[t] = n - np.count_nonzero(busy)

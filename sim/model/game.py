@@ -431,7 +431,7 @@ class Game:
         if self.matrices is None and n0 * n1 > TABLE_PROFILES:
             return self._additive(levels, exposure, out)
         table = self.profile_table(exposure)
-        idx = self.profile_index(levels)
+        idx = self.profile_index(levels).astype(np.intp)  # take would convert it twice
         np.take(table[0], idx, out=out[0], mode="clip")
         np.take(table[1], idx, out=out[1], mode="clip")
         return out
