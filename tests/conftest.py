@@ -108,3 +108,27 @@ def playable(plan: Plan) -> bool:
     return not any(
         s.cls.validate(s.params, Seat(plan.game, p)) for p, s in enumerate(plan.strategies)
     )
+
+
+def run_args(
+    out: Path | str,
+    *extra: str,
+    matches: int = 1024,
+    rounds: int = 2,
+    workers: int = 1,
+    figures: bool = False,
+) -> list[str]:
+    """Arguments of a quick ``escalate run`` of the IPD scenario into ``out``."""
+    args = [
+        "run",
+        str(ROOT / "scenarios" / "ipd.toml"),
+        "--out",
+        str(out),
+        "--matches",
+        str(matches),
+        "--rounds",
+        str(rounds),
+        "--workers",
+        str(workers),
+    ]
+    return [*args, *([] if figures else ["--no-figures"]), *extra]

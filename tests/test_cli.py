@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_args
 from typer.testing import CliRunner
 
 from sim.cli import app
@@ -44,23 +45,7 @@ def toml_line(text: str) -> int:
 
 def test_run_writes_the_results_folder(tmp_path: Path) -> None:
     out = tmp_path / "res"
-    r = runner.invoke(
-        app,
-        [
-            "run",
-            str(IPD),
-            "--out",
-            str(out),
-            "--matches",
-            "3000",
-            "--rounds",
-            "50",
-            "--seed",
-            "7",
-            "--workers",
-            "1",
-        ],
-    )
+    r = runner.invoke(app, run_args(out, "--seed", "7", matches=3000, rounds=50, figures=True))
     assert r.exit_code == 0, r.output
     for name in (
         "manifest.json",
@@ -92,18 +77,7 @@ def test_run_writes_the_results_folder(tmp_path: Path) -> None:
 
 def test_existing_folder_is_refused_without_force(tmp_path: Path) -> None:
     out = tmp_path / "res"
-    args = [
-        "run",
-        str(IPD),
-        "--out",
-        str(out),
-        "--matches",
-        "1024",
-        "--rounds",
-        "5",
-        "--workers",
-        "1",
-    ]
+    args = run_args(out, matches=1024, rounds=5, figures=True)
     assert runner.invoke(app, args).exit_code == 0
     marker = out / "keep.txt"
     marker.write_text("user data")
@@ -120,22 +94,7 @@ def test_tables_are_byte_identical_across_worker_counts(tmp_path: Path) -> None:
     outs = []
     for workers in ("1", "2"):
         out = tmp_path / f"w{workers}"
-        r = runner.invoke(
-            app,
-            [
-                "run",
-                str(IPD),
-                "--out",
-                str(out),
-                "--matches",
-                "5000",
-                "--rounds",
-                "30",
-                "--workers",
-                workers,
-                "--no-figures",
-            ],
-        )
+        r = runner.invoke(app, run_args(out, matches=5000, rounds=30, workers=int(workers)))
         assert r.exit_code == 0, r.output
         outs.append(out)
     for name in ("rounds.csv", "matches.csv", "trajectories.csv", "summary.json"):
@@ -146,23 +105,14 @@ def test_set_changes_the_scenario(tmp_path: Path) -> None:
     out = tmp_path / "res"
     r = runner.invoke(
         app,
-        [
-            "run",
-            str(IPD),
-            "--out",
-            str(out),
-            "--matches",
-            "1024",
-            "--rounds",
-            "20",
-            "--workers",
-            "1",
-            "--no-figures",
+        run_args(
+            out,
             "--set",
             "noise.execution=0",
             "--set",
             "players.US.strategy=always_escalate",
-        ],
+            rounds=20,
+        ),
     )
     assert r.exit_code == 0, r.output
     resolved = json.loads((out / "manifest.json").read_text())["scenario"]["resolved"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_args
 from typer.testing import CliRunner
 
 import sim
@@ -125,23 +126,7 @@ def test_refuses_to_write_into_the_current_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    r = runner.invoke(
-        app,
-        [
-            "run",
-            str(IPD),
-            "--out",
-            ".",
-            "--force",
-            "--matches",
-            "1024",
-            "--rounds",
-            "2",
-            "--workers",
-            "1",
-            "--no-figures",
-        ],
-    )
+    r = runner.invoke(app, run_args(".", "--force"))
     assert r.exit_code == 2 and "current folder" in r.output
     assert list(tmp_path.iterdir()) == []
 
@@ -149,23 +134,7 @@ def test_refuses_to_write_into_the_current_folder(
 def test_force_replaces_a_file(tmp_path: Path) -> None:
     target = tmp_path / "afile"
     target.write_text("x")
-    r = runner.invoke(
-        app,
-        [
-            "run",
-            str(IPD),
-            "--out",
-            str(target),
-            "--force",
-            "--matches",
-            "1024",
-            "--rounds",
-            "2",
-            "--workers",
-            "1",
-            "--no-figures",
-        ],
-    )
+    r = runner.invoke(app, run_args(target, "--force"))
     assert r.exit_code == 0, r.output
     assert target.is_dir() and sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
 
@@ -236,17 +205,16 @@ def test_output_folder_is_checked_before_simulating(
 
     monkeypatch.setattr(simulate_module, "simulate", boom)
     monkeypatch.chdir(tmp_path)
-    base = ["run", str(IPD), "--matches", "1024", "--rounds", "2", "--workers", "1"]
-    r = runner.invoke(app, [*base, "--out", ".", "--force"])
+    r = runner.invoke(app, run_args(".", "--force"))
     assert r.exit_code == 2 and "current folder" in r.output
     precious = tmp_path / "precious"
     precious.mkdir()
     (precious / "thesis.tex").write_text("years of work")
-    r = runner.invoke(app, [*base, "--out", str(precious), "--force"])
+    r = runner.invoke(app, run_args(precious, "--force"))
     assert r.exit_code == 2 and "did not write" in r.output
     assert (precious / "thesis.tex").exists()
     (tmp_path / "link").symlink_to(precious)
-    r = runner.invoke(app, [*base, "--out", str(tmp_path / "link"), "--force"])
+    r = runner.invoke(app, run_args(tmp_path / "link", "--force"))
     assert r.exit_code == 2 and "symbolic link" in r.output
     with pytest.raises(sim.ScenarioError, match=r"scenario\.name"):
         sim.load_scenario(IPD).replace({"scenario.name": "../../escaped"})
@@ -254,19 +222,7 @@ def test_output_folder_is_checked_before_simulating(
 
 def test_force_replaces_an_earlier_results_folder(tmp_path: Path) -> None:
     out = tmp_path / "res"
-    args = [
-        "run",
-        str(IPD),
-        "--out",
-        str(out),
-        "--matches",
-        "1024",
-        "--rounds",
-        "2",
-        "--workers",
-        "1",
-        "--no-figures",
-    ]
+    args = run_args(out)
     assert runner.invoke(app, args).exit_code == 0
     (out / "note.txt").write_text("x")
     assert runner.invoke(app, [*args, "--force"]).exit_code == 0
