@@ -144,11 +144,7 @@ def reduce_rounds(
         np.zeros((n_prof, n), dtype=counter) if profiles else None
     )
     unit_sums = None if profiles else np.zeros((r, 2, len(unit_starts)))
-    codes = (
-        [np.full(n, q, dtype=game.profile_index(zero[:, :1]).dtype) for q in range(n_prof)]
-        if profiles
-        else []
-    )
+    codes = [np.full(n, q, dtype=game.profile_dtype) for q in range(n_prof)] if profiles else []
     hit = np.zeros(n, dtype=np.bool_)
     scaled = np.empty((2, n))  # discounted payoffs of a round
     weight = 1.0

@@ -20,7 +20,6 @@ from sim.model.game import LEVEL_DTYPE
 from sim.strategies.base import Observation, Seat
 from sim.strategies.registry import StrategySpec
 
-IntArray = NDArray[np.int64]
 LevelArray = NDArray[np.int8]
 FloatArray = NDArray[np.float64]
 

@@ -442,12 +442,17 @@ class Game:
         n0, n1 = self.profile_counts
         return n0 * n1
 
+    @cached_property
+    def profile_dtype(self) -> type[np.integer[Any]]:
+        """The narrowest integer type that holds a joint profile index."""
+        p = self.n_profiles
+        return np.int8 if p <= 127 else np.int16 if p <= 32767 else np.intp
+
     def profile_index(self, levels: IntArray) -> IntArray:
         """Joint profile of each match, ``(n_matches,)``: the C-order ravel of its levels
         ``(n_instruments, n_matches)`` over all instruments, in the narrowest integer type
         that holds :attr:`n_profiles`."""
-        p = self.n_profiles
-        kind: type[np.integer[Any]] = np.int8 if p <= 127 else np.int16 if p <= 32767 else np.intp
+        kind = self.profile_dtype
         idx: IntArray = levels[0].astype(kind)
         for j in range(1, self.n_instruments):
             idx *= kind(self.instruments[j].n_levels)
