@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.engine.rounds import Plan, Step
+from sim.engine.truces import Spells
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -54,6 +55,11 @@ class RunData:
 
     Sampled paths: ``traj_levels`` ``(R, K, S)`` and ``traj_payoffs`` ``(R, 2, S)`` for the
     matches with global index below the sample size.
+
+    Truces (zeros without truce machinery): ``in_truce`` ``(R,)`` matches with a truce in
+    force, ``rapport_sum`` ``(R,)`` the sum of rapport after each round, ``truce_rounds``
+    ``(M,)`` rounds under a truce, ``rapport_final`` ``(M,)``, ``traj_truce`` ``(R, S)``
+    and ``spells`` (:class:`sim.engine.truces.Spells`, global match indices).
     """
 
     offset: int
@@ -72,6 +78,12 @@ class RunData:
     final: NDArray[np.int8]
     traj_levels: NDArray[np.int8]
     traj_payoffs: FloatArray
+    in_truce: IntArray
+    rapport_sum: FloatArray
+    truce_rounds: NDArray[np.int32]
+    rapport_final: FloatArray
+    traj_truce: NDArray[np.bool_]
+    spells: Spells
 
     @property
     def n_matches(self) -> int:
@@ -86,6 +98,7 @@ class _Partial:
     data: RunData
     profile_counts: IntArray | None
     unit_sums: FloatArray | None
+    rapport_units: FloatArray | None = None
 
 
 def by_profile(plan: Plan) -> bool:
@@ -130,7 +143,15 @@ def reduce_rounds(
         final=np.repeat(game.initial_levels.astype(np.int8)[:, None], n, axis=1),
         traj_levels=np.zeros((r, k, s), dtype=np.int8),
         traj_payoffs=np.zeros((r, 2, s)),
+        in_truce=np.zeros(r, dtype=np.int64),
+        rapport_sum=np.zeros(r),
+        truce_rounds=np.zeros(n, dtype=np.int32),
+        rapport_final=np.zeros(n),
+        traj_truce=np.zeros((r, s), dtype=np.bool_),
+        spells=Spells.empty(),
     )
+    truces = None
+    rapport_units = np.zeros((r, len(unit_starts))) if plan.schedule.active else None
     levels_of = [int(x) for x in game.n_levels]
     small = r * lmax < np.iinfo(np.int16).max  # int16 counters cannot overflow
     counter = np.int16 if small else np.int32
@@ -194,6 +215,13 @@ def reduce_rounds(
         if s:
             out.traj_levels[t] = lv[:, :s]
             out.traj_payoffs[t] = game.payoffs_by_instrument(lv[:, :s], st.exposure)
+        if st.truces is not None and rapport_units is not None:
+            truces = st.truces
+            out.in_truce[t] = np.count_nonzero(truces.covered)
+            out.truce_rounds += truces.covered
+            rapport_units[t] = np.add.reduceat(truces.rapport, unit_starts)
+            if s:
+                out.traj_truce[t] = truces.covered[:s]
         out.final = lv
     out.peace_rounds = (r - busy_rounds).astype(np.int32)
     out.steps = np.stack([rises[sp].sum(axis=0) for sp in spans]).astype(np.int32)
@@ -204,7 +232,12 @@ def reduce_rounds(
             out.total += table[:, q : q + 1] * visits[q]
     if rules.discount == 1.0:
         out.discounted = out.total.copy()
-    return _Partial(out, prof_counts, unit_sums)
+    if truces is not None:
+        out.rapport_final = truces.rapport.copy()
+        out.spells = truces.spells(r).shifted(offset)
+    else:
+        out.rapport_final[:] = plan.schedule.rapport[0]
+    return _Partial(out, prof_counts, unit_sums, rapport_units)
 
 
 def _first(rounds: NDArray[np.int32], who: NDArray[np.int8], t: int, up0: Any, up1: Any) -> bool:
@@ -238,6 +271,12 @@ def merge(parts: Sequence[_Partial], plan: Plan) -> RunData:
         pay_sum = np.concatenate(
             [q.unit_sums for q in parts if q.unit_sums is not None], axis=2
         ).sum(axis=2)
+    rapport = [q.rapport_units for q in parts if q.rapport_units is not None]
+    rapport_sum = (
+        np.concatenate(rapport, axis=1).sum(axis=1)
+        if rapport
+        else np.full(len(ds[0].peace), plan.schedule.rapport[0] * sum(d.n_matches for d in ds))
+    )
     return RunData(
         offset=ds[0].offset,
         level_counts=add("level_counts"),
@@ -255,4 +294,10 @@ def merge(parts: Sequence[_Partial], plan: Plan) -> RunData:
         final=cat("final", 1),
         traj_levels=cat("traj_levels", 2),
         traj_payoffs=cat("traj_payoffs", 2),
+        in_truce=add("in_truce"),
+        rapport_sum=rapport_sum,
+        truce_rounds=cat("truce_rounds", 0),
+        rapport_final=cat("rapport_final", 0),
+        traj_truce=cat("traj_truce", 1),
+        spells=Spells.concat([d.spells for d in ds]).sorted(),
     )

@@ -14,7 +14,10 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from sim._rng import EXECUTION, PERCEPTION, STRATEGY, BatchRandom
+from sim._rng import EXECUTION, PERCEPTION, STRATEGY, TRUCE, BatchRandom
+from sim.calendar import Calendar
+from sim.engine.schedule import Schedule
+from sim.engine.truces import TruceState
 from sim.model import Game
 from sim.model.game import LEVEL_DTYPE
 from sim.strategies.base import Observation, Seat
@@ -48,11 +51,14 @@ class Rules:
 
 @dataclass(frozen=True, eq=False)
 class Plan:
-    """Everything the engine needs: a game, a strategy per player and the rules."""
+    """Everything the engine needs: a game, a strategy per player, the rules, and
+    optionally scheduled events and truces, and the calendar of rounds."""
 
     game: Game
     strategies: tuple[StrategySpec, StrategySpec]
     rules: Rules
+    schedule: Schedule = field(default_factory=Schedule)
+    calendar: Calendar | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +73,7 @@ class Step:
     levels : levels in effect this round (after execution noise), same shape
     exposure : each target's exposure this round, ``(n_instruments,)``
     payoffs : stage payoffs, ``(2, n_matches)``, evaluated when first asked for
+    truces : the batch's truce state after this round (``None`` without truce machinery)
     """
 
     t: int
@@ -75,6 +82,7 @@ class Step:
     levels: LevelArray
     exposure: FloatArray = field(repr=False)
     game: Game = field(repr=False)
+    truces: TruceState | None = field(default=None, repr=False)
 
     @cached_property
     def payoffs(self) -> FloatArray:
@@ -115,13 +123,19 @@ class Streams:
     execution: BatchRandom
     perception: BatchRandom
     strategy: tuple[BatchRandom, BatchRandom]
+    truce: BatchRandom
 
     @classmethod
     def for_matches(cls, seed: int, start: int, stop: int) -> Streams:
         def stream(purpose: int) -> BatchRandom:
             return BatchRandom.for_matches(seed, start, stop, purpose)
 
-        return cls(stream(EXECUTION), stream(PERCEPTION), (stream(STRATEGY), stream(STRATEGY + 1)))
+        return cls(
+            stream(EXECUTION),
+            stream(PERCEPTION),
+            (stream(STRATEGY), stream(STRATEGY + 1)),
+            stream(TRUCE),
+        )
 
 
 def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
@@ -133,8 +147,15 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
     are clipped to the ladder and to ``max_step``, execution noise moves the levels that
     take effect, and stage payoffs are evaluated on the true levels (lazily, see
     :class:`Step`).
+
+    With a schedule (:class:`~sim.engine.schedule.Schedule`): truces start, renew, expire
+    and form before the players decide, and breaches are detected after execution noise
+    (:mod:`sim.engine.truces`); a ``set`` event forces its level in its round (past
+    ``max_step`` and noise); in replayed rounds every level follows the script, and
+    neither kind of noise applies (the strategies still observe and decide, so their
+    memory holds the replayed record when they take over).
     """
-    game, rules = plan.game, plan.rules
+    game, rules, sched = plan.game, plan.rules, plan.schedule
     k = game.n_instruments
     top = (game.n_levels - 1).astype(LEVEL_DTYPE)[:, None]
     two_level = bool(np.all(top == 1))
@@ -142,7 +163,7 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
     p_exec = [rules.execution[o] for o in owner]
     p_seen = [rules.perception[1 - o] for o in owner]
     spans = [slice(game.of(p)[0], game.of(p)[-1] + 1) for p in (0, 1)]
-    seats = [Seat(game, p) for p in (0, 1)]
+    seats = [Seat(game, p, plan.calendar) for p in (0, 1)]
     players = [plan.strategies[p].build(seats[p], n) for p in (0, 1)]
     # The bundled strategies return levels on the ladder; others are clipped before the
     # narrowing to int8, so that a target off the ladder cannot wrap around.
@@ -158,16 +179,25 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
     exec_noise = streams.execution.bernoulli(p_exec, not two_level) if any(p_exec) else None
     seen_noise = streams.perception.bernoulli(p_seen, not two_level) if any(p_seen) else None
     chosen = levels  # what each player intended last round (round 0: the initial levels)
+    truces = None
+    if sched.active:
+        truces = TruceState(game, sched, n, streams.truce if sched.random else None)
     for t in range(rules.rounds):
         if game.decouples:
             exposure = game.exposure(t)
+        scripted = t <= sched.replay
+        if truces is not None:
+            levels = truces.open_round(t, levels)
         seen = levels
         if seen_noise is not None:
-            seen = step_off(levels, *seen_noise.draw(), top)
+            off = seen_noise.draw()
+            if not scripted:
+                seen = step_off(levels, *off, top)
         intended = np.empty_like(levels)
         for p in (0, 1):
             own, opp = spans[p], spans[1 - p]
-            obs = Observation(t, levels[own], seen[opp], exposure, chosen[own])
+            view = truces.view(p) if truces is not None else None
+            obs = Observation(t, levels[own], seen[opp], exposure, chosen[own], view)
             decision = players[p].decide(obs, streams.strategy[p])
             if not bundled[p]:
                 decision = np.clip(decision, 0, top[own])
@@ -180,8 +210,19 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
             np.clip(intended, lo, hi, out=intended)
         np.maximum(intended, floor, out=intended)  # full arrays: scalar bounds are slow
         np.minimum(intended, ceiling, out=intended)
+        forced = sched.sets.get(t, ()) if not scripted else ()
+        if scripted:
+            intended[:] = sched.script[t][:, None]
+        for j, lvl in forced:
+            intended[j] = lvl
         now = intended
         if exec_noise is not None:
-            now = step_off(intended, *exec_noise.draw(), top)
-        yield Step(t, levels, intended, now, exposure, game)
+            hits = exec_noise.draw()
+            if not scripted:
+                now = step_off(intended, *hits, top)
+                for j, lvl in forced:
+                    now[j] = lvl
+        if truces is not None:
+            truces.close_round(t, levels, intended, now)
+        yield Step(t, levels, intended, now, exposure, game, truces)
         levels, chosen = now, intended

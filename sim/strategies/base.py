@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim._rng import BatchRandom
+from sim.calendar import Calendar
 from sim.model import Game
 
 LevelArray = NDArray[np.integer[Any]]
@@ -61,6 +62,7 @@ class Seat:
 
     game: Game
     player: int
+    calendar: Calendar | None = None
 
     @cached_property
     def own(self) -> list[int]:
@@ -112,6 +114,39 @@ class Seat:
 
 
 @dataclass(frozen=True)
+class TruceView:
+    """What a player knows about truces and rapport (scenarios with truce machinery).
+
+    Attributes
+    ----------
+    active : ``(n_matches,)`` whether a truce is in force this round
+    own_caps : ``(k_own, n_matches)`` the caps on its own instruments (the top level where
+        no truce is in force or the truce leaves an instrument free)
+    opp_caps : ``(k_opp, n_matches)`` the caps on the opponent's instruments
+    rapport : ``(n_matches,)`` rapport in [0, 1]
+    """
+
+    active: NDArray[np.bool_]
+    own_caps: LevelArray
+    opp_caps: LevelArray
+    rapport: NDArray[np.float64]
+
+    def breached_by_opponent(self, opp: LevelArray) -> NDArray[np.bool_]:
+        """Matches where a truce is in force and ``opp`` (as perceived) exceeds its caps."""
+        out: NDArray[np.bool_] = self.active & np.any(opp > self.opp_caps, axis=0)
+        return out
+
+    def keep(self, target: LevelArray, opp: LevelArray) -> LevelArray:
+        """``target`` held within the own caps while a truce is in force and the opponent
+        is not seen breaching it."""
+        keeping = self.active & ~self.breached_by_opponent(opp)
+        if not keeping.any():
+            return target
+        out: LevelArray = np.where(keeping, np.minimum(target, self.own_caps), target)
+        return out
+
+
+@dataclass(frozen=True)
 class Observation:
     """What a player knows when it decides round ``t``.
 
@@ -124,6 +159,7 @@ class Observation:
     own_intended : shape ``(k_own, n_matches)``, the levels it chose last round (before
         execution noise; where they differ from ``own``, its move went wrong); in round 0
         the initial levels
+    truce : truces and rapport (``None`` when the scenario has no truce machinery)
     """
 
     t: int
@@ -131,6 +167,7 @@ class Observation:
     opp: LevelArray
     exposure: NDArray[np.float64] = field(repr=False)
     own_intended: LevelArray | None = field(default=None, repr=False)
+    truce: TruceView | None = field(default=None, repr=False)
 
 
 class Strategy(ABC):

@@ -1,0 +1,285 @@
+"""Truces, rapport and negotiation inside a batch of matches.
+
+A truce caps instruments at agreed levels for a term. Each round, in this order:
+
+1. :meth:`TruceState.open_round` (before the players decide): scheduled truces start
+   (a start of the truce in force renews it; another one supersedes it); truces whose term
+   ends are renewed with their probability or expire; where no truce is in force,
+   negotiation may form one. A truce that starts lowers the levels above its caps.
+2. The players decide, seeing the caps and rapport (:class:`sim.strategies.base.TruceView`).
+3. :meth:`TruceState.close_round` (after execution noise): a level above its cap is a
+   breach and ends the truce, attributed to the player(s) whose level exceeded a cap, as
+   *chosen* when that player's intended level already did, else as *noise*. Rapport falls
+   by ``erosion`` per rung either side stepped up and rises by ``repair`` per kept round.
+
+Every spell is recorded (:meth:`TruceState.spells`); a spell's ``rounds`` counts the
+rounds the truce was in force, including the round of a breach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim._rng import BatchRandom
+from sim.engine.schedule import FREE, FREEZE, Schedule
+from sim.model import Game
+from sim.strategies.base import TruceView
+
+#: Why a spell ended (``Spells.ended``).
+BREACH, EXPIRED, SUPERSEDED, HORIZON = 0, 1, 2, 3
+ENDINGS = ("breach", "expired", "superseded", "horizon")
+#: How a breach happened (``Spells.breach``); -1 when there was none.
+CHOSEN, NOISE = 0, 1
+
+
+@dataclass(eq=False)
+class Spells:
+    """Truce spells as columns (one entry per spell); equal when every column is."""
+
+    match: NDArray[np.int64]
+    kind: NDArray[np.int16]
+    start: NDArray[np.int32]
+    end: NDArray[np.int32]
+    rounds: NDArray[np.int32]
+    renewals: NDArray[np.int16]
+    ended: NDArray[np.int8]
+    who: NDArray[np.int8]
+    breach: NDArray[np.int8]
+
+    @classmethod
+    def concat(cls, parts: list[Spells]) -> Spells:
+        if not parts:
+            return cls.empty()
+        return cls(
+            **{
+                name: np.concatenate([getattr(p, name) for p in parts])
+                for name in cls.__dataclass_fields__
+            }
+        )
+
+    @classmethod
+    def empty(cls) -> Spells:
+        types = cls._types()
+        return cls(**{name: np.zeros(0, dtype=dt) for name, dt in types.items()})
+
+    @staticmethod
+    def _types() -> dict[str, type[np.generic]]:
+        return {
+            "match": np.int64,
+            "kind": np.int16,
+            "start": np.int32,
+            "end": np.int32,
+            "rounds": np.int32,
+            "renewals": np.int16,
+            "ended": np.int8,
+            "who": np.int8,
+            "breach": np.int8,
+        }
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Spells):
+            return NotImplemented
+        return all(
+            getattr(self, f).dtype == getattr(other, f).dtype
+            and np.array_equal(getattr(self, f), getattr(other, f))
+            for f in self.__dataclass_fields__
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        return int(self.match.shape[0])
+
+    def sorted(self) -> Spells:
+        """In match order, then start round."""
+        order = np.lexsort((self.start, self.match))
+        return Spells(**{name: getattr(self, name)[order] for name in self.__dataclass_fields__})
+
+    def shifted(self, offset: int) -> Spells:
+        """With match indices moved by ``offset`` (local to global)."""
+        out = Spells(**{name: getattr(self, name) for name in self.__dataclass_fields__})
+        out.match = self.match + offset
+        return out
+
+
+class TruceState:
+    """Truce, rapport and negotiation state of ``n`` matches."""
+
+    def __init__(self, game: Game, schedule: Schedule, n: int, rng: BatchRandom | None) -> None:
+        self.game, self.schedule, self.n, self.rng = game, schedule, n, rng
+        k = game.n_instruments
+        self.top = (game.n_levels - 1).astype(np.int8)[:, None]
+        self.spans = [slice(game.of(p)[0], game.of(p)[-1] + 1) for p in (0, 1)]
+        self.caps = np.repeat(self.top, n, axis=1)
+        self.active = np.zeros(n, dtype=np.bool_)
+        self.covered = np.zeros(n, dtype=np.bool_)  # a truce was in force this round
+        self.kind = np.full(n, -1, dtype=np.int16)
+        self.start = np.zeros(n, dtype=np.int32)
+        self.end = np.zeros(n, dtype=np.int32)  # the round the current term ends
+        self.renewals = np.zeros(n, dtype=np.int16)
+        initial, self.erosion, self.repair = schedule.rapport
+        self.rapport = np.full(n, initial)
+        self.terms = np.array([kd.term for kd in schedule.kinds], dtype=np.int32)
+        self.renewal = np.array([kd.renewal for kd in schedule.kinds])
+        self._closed: list[Spells] = []
+        self._rise = np.zeros((k, n), dtype=np.int8)
+        self._zero = np.zeros((k, n), dtype=np.int8)
+        self._baseline: NDArray[np.float64] | None = None
+
+    # ------------------------------------------------------------------ views
+    def view(self, player: int) -> TruceView:
+        """What ``player`` sees: whether a truce is in force, both sides' caps, rapport."""
+        own, opp = self.spans[player], self.spans[1 - player]
+        return TruceView(self.active, self.caps[own], self.caps[opp], self.rapport)
+
+    # ------------------------------------------------------------------ round
+    def open_round(self, t: int, levels: NDArray[np.int8]) -> NDArray[np.int8]:
+        """Start, renew, expire and negotiate truces for round ``t``; return the levels in
+        force when the players decide (lowered to the caps of truces that start)."""
+        sched = self.schedule
+        replaying = t <= sched.replay
+        draws = (
+            self.rng.random(2) if self.rng is not None and not replaying else None
+        )
+        started = np.zeros(self.n, dtype=np.bool_)
+        for event in sched.starts.get(t, ()):
+            same = self.active & (self.kind == event.kind)
+            other = self.active & ~same
+            self._close(other, t, SUPERSEDED)
+            self.renewals[same] += 1
+            fresh = ~same
+            self.start[fresh], self.renewals[fresh] = t, 0
+            self.kind[:] = event.kind
+            self.end[:] = t + self.terms[event.kind]
+            self.active[:] = True
+            started[:] = True
+            self.caps = self._caps(event.caps, levels)
+        due = self.active & (self.end == t)
+        if due.any():
+            renew = np.zeros(self.n, dtype=np.bool_)
+            if draws is not None:
+                renew = due & (draws[0] < self.renewal[self.kind])
+            elif not replaying:
+                renew = due & (self.renewal[self.kind] >= 1.0)
+            self.end[renew] += self.terms[self.kind[renew]]
+            self.renewals[renew] += 1
+            self._close(due & ~renew, t, EXPIRED)
+        neg = sched.negotiation
+        if neg is not None and not replaying and draws is not None:
+            willing = ~self.active & (self.rapport > 0) & (self.rapport >= neg.min_rapport)
+            willing &= draws[1] < neg.p_agree
+            if willing.any():
+                loss = self._loss(levels, t)
+                willing &= (loss[0] >= neg.threshold[0]) & (loss[1] >= neg.threshold[1])
+            if willing.any():
+                caps = _rollback(levels, neg.rollback)
+                self.caps[:, willing] = caps[:, willing]
+                self.kind[willing] = neg.kind
+                self.start[willing], self.renewals[willing] = t, 0
+                self.end[willing] = t + self.terms[neg.kind]
+                self.active |= willing
+                started |= willing
+        self.covered = self.active.copy()
+        if started.any():
+            return np.minimum(levels, self.caps)
+        return levels
+
+    def close_round(
+        self,
+        t: int,
+        before: NDArray[np.int8],
+        intended: NDArray[np.int8],
+        now: NDArray[np.int8],
+    ) -> None:
+        """Detect breaches in round ``t`` and update rapport."""
+        if self.active.any():
+            over = now > self.caps
+            b = [np.any(over[sp], axis=0) & self.active for sp in self.spans]
+            broken = b[0] | b[1]
+            if broken.any():
+                meant = intended > self.caps
+                chosen = (b[0] & np.any(meant[self.spans[0]], axis=0)) | (
+                    b[1] & np.any(meant[self.spans[1]], axis=0)
+                )
+                who = np.where(b[0] & b[1], 2, np.where(b[1], 1, 0)).astype(np.int8)
+                how = np.where(chosen, CHOSEN, NOISE).astype(np.int8)
+                self._close(broken, t, BREACH, who, how)
+        if self.erosion > 0:
+            np.subtract(now, before, out=self._rise)
+            np.maximum(self._rise, self._zero, out=self._rise)
+            self.rapport -= self.erosion * self._rise.sum(axis=0)
+        if self.repair > 0:
+            self.rapport[self.active] += self.repair
+        if self.erosion > 0 or self.repair > 0:
+            np.clip(self.rapport, 0.0, 1.0, out=self.rapport)
+
+    def spells(self, rounds: int) -> Spells:
+        """Every spell of the batch; spells still in force are closed at the horizon."""
+        self._close(self.active.copy(), rounds, HORIZON)
+        return Spells.concat(self._closed).sorted()
+
+    # ------------------------------------------------------------------ helpers
+    def _caps(self, spec: tuple[int, ...], levels: NDArray[np.int8]) -> NDArray[np.int8]:
+        caps = np.empty_like(self.caps)
+        for j, c in enumerate(spec):
+            if c == FREEZE:
+                caps[j] = levels[j]
+            elif c == FREE:
+                caps[j] = self.top[j, 0]
+            else:
+                caps[j] = c
+        return caps
+
+    def _loss(self, levels: NDArray[np.int8], t: int) -> NDArray[np.float64]:
+        """Each player's payoff at baseline minus its payoff now, ``(2, n)``."""
+        exposure = self.game.exposure(t)
+        if self._baseline is None or self.game.decouples:
+            zero = np.zeros((self.game.n_instruments, 1), dtype=np.int8)
+            self._baseline = self.game.payoffs_by_instrument(zero, exposure)
+        loss: NDArray[np.float64] = self._baseline - self.game.payoffs_by_instrument(
+            levels, exposure
+        )
+        return loss
+
+    def _close(
+        self,
+        mask: NDArray[np.bool_],
+        t: int,
+        ended: int,
+        who: NDArray[np.int8] | None = None,
+        how: NDArray[np.int8] | None = None,
+    ) -> None:
+        if not mask.any():
+            return
+        idx = np.flatnonzero(mask)
+        start = self.start[idx]
+        rounds = t - start + (1 if ended == BREACH else 0)
+        self._closed.append(
+            Spells(
+                match=idx.astype(np.int64),
+                kind=self.kind[idx].copy(),
+                start=start.copy(),
+                end=np.full(idx.size, t, dtype=np.int32),
+                rounds=rounds.astype(np.int32),
+                renewals=self.renewals[idx].copy(),
+                ended=np.full(idx.size, ended, dtype=np.int8),
+                who=(who[idx] if who is not None else np.full(idx.size, -1)).astype(np.int8),
+                breach=(how[idx] if how is not None else np.full(idx.size, -1)).astype(np.int8),
+            )
+        )
+        self.active[idx] = False
+        self.kind[idx] = -1
+        self.caps[:, idx] = self.top
+
+
+def _rollback(levels: NDArray[np.int8], rule: str | float) -> NDArray[np.int8]:
+    """Caps of a negotiated truce from the levels when it forms."""
+    if rule == "baseline":
+        return np.zeros_like(levels)
+    if rule == "freeze":
+        return levels.copy()
+    kept = np.floor(levels.astype(np.float64) * (1.0 - float(rule)) + 1e-9)
+    return kept.astype(np.int8)
