@@ -54,14 +54,15 @@ class Result:
         """Calendar date of each round, or ``None`` when the scenario gives no start."""
         import pandas as pd
 
-        meta = self.scenario.data.scenario
-        if meta.start is None:
+        cal = self.scenario.plan.calendar
+        if cal is None:
             return None
-        start = pd.Timestamp(meta.start)
-        r = self.rounds_count
-        if meta.period == "month":
-            return pd.DatetimeIndex([start + pd.DateOffset(months=t) for t in range(r)])
-        return pd.date_range(start, periods=r, freq="D" if meta.period == "day" else "7D")
+        return pd.DatetimeIndex(cal.dates(self.rounds_count))
+
+    @property
+    def has_truces(self) -> bool:
+        """Whether the scenario has truce, rapport or event machinery."""
+        return self.scenario.plan.schedule.active
 
     # ------------------------------------------------------------------ tables
     def rounds(self) -> pd.DataFrame:
@@ -92,6 +93,9 @@ class Result:
                 cols[f"{key}.q{round(q * 100):02d}"] = count_quantile(counts, q)
             if inst.values is not None:
                 cols[f"{key}.value_mean"] = counts @ np.asarray(inst.values) / m
+        if self.has_truces:
+            cols["truce_share"] = d.in_truce / m
+            cols["rapport_mean"] = d.rapport_sum / m
         return pd.DataFrame(cols)
 
     def matches(self) -> pd.DataFrame:
@@ -121,12 +125,45 @@ class Result:
             d.chosen_round < 0
         )
         cols["first_deliberate_by"] = labels[np.where(d.chosen_who == NOBODY, 3, d.chosen_who)]
+        dates = self.dates()
+        if dates is not None:
+            for col in ("first_escalation", "first_deliberate"):
+                rounds = cols[f"{col}_round"]
+                cols[f"{col}_date"] = pd.Series(dates[rounds.fillna(0).to_numpy(dtype=int)]).where(
+                    rounds.notna().to_numpy()
+                )
         for p, name in enumerate(game.players):
             cols[f"steps_{name}"] = d.steps[p]
         cols["peace_rounds"] = d.peace_rounds
         for j, inst in enumerate(game.instruments):
             cols[f"final.{game.players[inst.owner]}.{inst.name}"] = d.final[j]
+        if self.has_truces:
+            cols["truce_rounds"] = d.truce_rounds
+            spells = d.spells.match - d.offset
+            cols["truce_spells"] = np.bincount(spells, minlength=self.matches_count)
+            cols["rapport_final"] = d.rapport_final
         return pd.DataFrame(cols)
+
+    def truces(self) -> pd.DataFrame:
+        """One row per truce spell (see :func:`sim.analysis.truces.spells_table`); the table
+        written to ``truces.csv``."""
+        from sim.analysis.truces import spells_table
+
+        return spells_table(self)
+
+    def survival(self, by: str | None = "truce") -> dict[str, Any]:
+        """Kaplan–Meier curves of the truce spells, per truce name (``by=None``: pooled),
+        as :class:`sim.analysis.Survival` objects."""
+        from sim.analysis.survival import survival_curves
+
+        return survival_curves(self.truces(), by=by)
+
+    def events(self) -> pd.DataFrame:
+        """The scenario's scheduled events with their rounds (and dates): the table written
+        to ``events.csv``."""
+        from sim.scenario.events import events_table
+
+        return events_table(self.scenario)
 
     def trajectories(self) -> pd.DataFrame:
         """Full paths of the sampled matches (the first ones), one row per match and round:
@@ -146,6 +183,8 @@ class Result:
             cols[f"{game.players[inst.owner]}.{inst.name}"] = d.traj_levels[:, j, :].T.ravel()
         for p, name in enumerate(game.players):
             cols[f"payoff_{name}"] = d.traj_payoffs[:, p, :].T.ravel()
+        if self.has_truces:
+            cols["truce"] = d.traj_truce.T.ravel()
         return pd.DataFrame(cols)
 
     def summary(self) -> pd.DataFrame:
@@ -204,6 +243,13 @@ class Result:
             out[f"level.{key}.final"] = _mean(
                 d.final[j].astype(float), f"mean level (rung) of {key} in the last round"
             )
+        if self.has_truces:
+            from sim.analysis.truces import outlook_metrics, truce_metrics
+
+            out["truce.share"] = _mean(d.truce_rounds / r, "share of rounds with a truce in force")
+            out["rapport.final"] = _mean(d.rapport_final, "rapport in the last round (0 to 1)")
+            out.update(truce_metrics(self))
+            out.update(outlook_metrics(self))
         return out
 
 

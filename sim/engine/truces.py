@@ -141,9 +141,7 @@ class TruceState:
         force when the players decide (lowered to the caps of truces that start)."""
         sched = self.schedule
         replaying = t <= sched.replay
-        draws = (
-            self.rng.random(2) if self.rng is not None and not replaying else None
-        )
+        draws = self.rng.random(2) if self.rng is not None and not replaying else None
         started = np.zeros(self.n, dtype=np.bool_)
         for event in sched.starts.get(t, ()):
             same = self.active & (self.kind == event.kind)

@@ -63,6 +63,31 @@ def timeline_data(result: Result) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def truce_periods(result: Result, share: float = 0.5) -> list[tuple[Any, Any]]:
+    """``(first, end)`` of each run of rounds in which at least ``share`` of the matches
+    had a truce in force, as dates (or rounds); ``end`` is the start of the round after
+    the run. Empty without truces."""
+    if not result.has_truces:
+        return []
+    rounds = result.rounds()
+    on = (rounds["truce_share"] >= share).to_numpy()
+    x = list(rounds["date"] if "date" in rounds else rounds["round"])
+    cal = result.scenario.plan.calendar
+    x.append(cal.date_of(len(x)) if cal is not None else len(x))
+    periods = []
+    t = 0
+    while t < len(on):
+        if on[t]:
+            u = t
+            while u < len(on) and on[u]:
+                u += 1
+            periods.append((x[t], x[u]))
+            t = u
+        else:
+            t += 1
+    return periods
+
+
 def ladder_ticks(
     labels: Sequence[str], values: Sequence[float] | None, unit: str
 ) -> tuple[list[str], str]:
@@ -104,10 +129,17 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
                 raise ValueError(f"timeline_figure draws {k} panels: pass {k} axes")
             fig = axes[0].figure
             labelled = set(axes)
+        periods = truce_periods(result)
+        until = result.scenario.data.simulation.replay_until
         for axis, inst in zip(axes, game.instruments, strict=True):
             player = game.players[inst.owner]
             d = data[(data["player"] == player) & (data["instrument"] == inst.name)]
             colour = PALETTE[inst.owner]
+            for a, b in periods:
+                shade = {"color": "0.5", "alpha": 0.15, "linewidth": 0}
+                axis.axvspan(a, b, **shade, label="truce (most matches)")
+            if until is not None and "date" in str(d["x"].dtype):
+                axis.axvline(until, color="0.3", linewidth=0.6, linestyle=":", label="replay ends")
             axis.fill_between(
                 d["x"],
                 d["q05"],
@@ -145,7 +177,10 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
             elif axis in labelled:
                 axis.set_xlabel("round")
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False)
+        unique = dict(zip(labels, handles, strict=True))  # one entry per truce period is enough
+        fig.legend(
+            unique.values(), unique.keys(), loc="outside lower center", ncols=5, frameon=False
+        )
         fig.suptitle(
             f"{result.scenario.name}: level across {result.matches_count:,} "
             f"matches, seed {result.seed}",

@@ -16,12 +16,15 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim._rng import STREAM_UNIT
 from sim._version import __version__
 from sim.errors import SimError
 from sim.result import Result
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Floats in CSV tables: 12 significant digits (binary noise such as 2.8940300000000003
 #: would otherwise show).
@@ -173,6 +176,21 @@ def write_atomically(out: Path, fill: Callable[[Path], None], *, force: bool = F
         old.unlink(missing_ok=True)
 
 
+def survival_of(result: Result) -> Figure:
+    """The survival figure of a run: Kaplan–Meier per truce name, terms marked."""
+    from sim.report.survival_plot import survival_figure
+
+    kinds = result.scenario.plan.schedule.kinds
+    curves = {k: v for k, v in result.survival().items() if v.n}
+    cal = result.scenario.plan.calendar
+    return survival_figure(
+        curves,
+        term={k.name: k.term for k in kinds if k.name in curves},
+        dates_per_round=cal.unit if cal is not None else None,
+        title=f"{result.scenario.name}: truce survival, {result.matches_count:,} matches",
+    )
+
+
 def write_run(
     result: Result,
     out: Path | str,
@@ -185,7 +203,8 @@ def write_run(
     """Write the results folder of ``escalate run`` (DESIGN.md section 4) and return it.
 
     Contents: ``manifest.json``, ``summary.json``, ``rounds.csv``, ``matches.csv``,
-    ``trajectories.csv`` and ``figures/timeline.pdf|png``.
+    ``trajectories.csv`` and ``figures/timeline.pdf|png``; with truces or events also
+    ``truces.csv``, ``events.csv`` and, when there are spells, ``figures/survival.pdf|png``.
     """
     out = Path(out)
     started = started or dt.datetime.now(dt.UTC)
@@ -197,12 +216,19 @@ def write_run(
         result.rounds().to_csv(tmp / "rounds.csv", index=False, float_format=FLOAT)
         result.matches().to_csv(tmp / "matches.csv", index=False, float_format=FLOAT)
         result.trajectories().to_csv(tmp / "trajectories.csv", index=False, float_format=FLOAT)
+        truces = result.truces() if result.has_truces else None
+        if truces is not None:
+            truces.to_csv(tmp / "truces.csv", index=False, float_format=FLOAT)
+            result.events().to_csv(tmp / "events.csv", index=False, float_format=FLOAT)
+            files += ["truces.csv", "events.csv"]
         if figures:
             from sim.report.figures import save_figure, timeline_figure
 
             (tmp / "figures").mkdir()
             fig = timeline_figure(result)
             files += save_figure(fig, tmp / "figures" / "timeline", result)
+            if truces is not None and len(truces):
+                files += save_figure(survival_of(result), tmp / "figures" / "survival", result)
         files.insert(0, "manifest.json")
         (tmp / "manifest.json").write_text(
             dump_json(manifest_document(result, command, started, files))

@@ -23,6 +23,7 @@ from sim.engine.rounds import Plan, Rules
 from sim.errors import ModelError, Problem, ScenarioError
 from sim.model import Game, Instrument, Interaction
 from sim.scenario.errors import pydantic_problems, with_line
+from sim.scenario.events import calendar_of, compile_schedule
 from sim.scenario.schema import ScenarioFile
 from sim.strategies.base import Seat
 from sim.strategies.registry import StrategyError, StrategySpec, spec
@@ -250,6 +251,8 @@ def _compile(data: ScenarioFile, source: str) -> Plan:
         problems += exc.problems
     except ValueError as exc:  # ragged matrices
         problems.append(Problem("payoffs", f"expected rectangular matrices of numbers ({exc})"))
+    calendar = calendar_of(data)
+    schedule = compile_schedule(data, game, problems) if game is not None else None
     specs: list[StrategySpec] = []
     for seat, pname in enumerate(names):
         table = data.players[pname].strategy
@@ -260,9 +263,9 @@ def _compile(data: ScenarioFile, source: str) -> Plan:
             problems += [Problem(f"{where}.{p.location}", p.message) for p in exc.problems]
             continue
         if game is not None:
-            found = specs[-1].cls.validate(specs[-1].params, Seat(game, seat))
+            found = specs[-1].cls.validate(specs[-1].params, Seat(game, seat, calendar))
             problems += [Problem(where, message) for message in found]
-    if problems or game is None:
+    if problems or game is None or schedule is None:
         raise ScenarioError(source, problems)
     sim_ = data.simulation
 
@@ -282,7 +285,7 @@ def _compile(data: ScenarioFile, source: str) -> Plan:
         execution=per_player("execution"),
         perception=per_player("perception"),
     )
-    return Plan(game, (specs[0], specs[1]), rules)
+    return Plan(game, (specs[0], specs[1]), rules, schedule, calendar)
 
 
 def _tuple(x: list[float] | None) -> tuple[float, ...] | None:

@@ -66,6 +66,12 @@ class Simulation(_Strict):
     trajectories: int = Field(
         20, ge=0, description="Matches whose full paths are written to trajectories.csv."
     )
+    replay_until: dt.date | None = Field(
+        None,
+        description="Replay the scheduled events exactly up to and including the round of "
+        "this date: the scripted levels override the strategies, without noise, renewal "
+        "draws or negotiation; the strategies take over after it.",
+    )
 
 
 class Noise(_Strict):
@@ -157,6 +163,105 @@ class InteractionSpec(_Strict):
     payoff: dict[str, float] = Field(description="Extra payoff per player per round.")
 
 
+Level = Annotated[
+    int | str,
+    Field(description="A rung: its index on the ladder (0 = baseline) or its label."),
+]
+
+
+class _Event(_Strict):
+    date: dt.date | None = Field(
+        None, description="Calendar date (needs scenario.start); or give `round`."
+    )
+    round: int | None = Field(None, ge=0, description="Round index; or give `date`.")
+    note: str = Field("", description="What happened (shown in events.csv).")
+    source: str = Field("", description="Where the fact comes from.")
+
+
+class SetEvent(_Event):
+    """``kind = "set"``: a player sets one of its instruments to a level in that round
+    (bypassing max_step and noise)."""
+
+    kind: Literal["set"]
+    player: Name
+    instrument: Name
+    level: Level
+
+
+class TruceEvent(_Event):
+    """``kind = "truce"``: a truce starts: levels above its caps are lowered to them, and a
+    level above a cap later is a breach that ends it. A truce starting while one of the same
+    name is in force renews it; one of another name supersedes it."""
+
+    kind: Literal["truce"]
+    name: Name = Field(description="Name of the truce (spells are grouped by it).")
+    term: int = Field(ge=1, description="Length of one term, in rounds.")
+    caps: dict[Name, dict[Name, Level]] = Field(
+        default_factory=dict,
+        description='Caps by player and instrument, e.g. { US.tariff = 1, CN.tariff = "10" }.',
+    )
+    others: Literal["freeze", "free"] = Field(
+        "freeze",
+        description="Instruments without a cap: frozen at their level when the truce starts, "
+        "or free (not covered by the truce).",
+    )
+    renewal: Probability | None = Field(
+        None, description="P(renewal at the end of a term); default truces.renewal."
+    )
+
+
+class ThreatEvent(_Event):
+    """``kind = "threat"``: a threat is recorded (events.csv, figures); no payoff effect."""
+
+    kind: Literal["threat"]
+    player: Name
+    instrument: Name | None = None
+    value: float | None = Field(None, description="The threatened value (e.g. a rate).")
+
+
+Event = Annotated[SetEvent | TruceEvent | ThreatEvent, Field(discriminator="kind")]
+
+
+class Rapport(_Strict):
+    """``[truces.rapport]``: the leaders' patience and trust, a number in [0, 1] per match."""
+
+    initial: Probability = Field(1.0, description="Rapport at the start of every match.")
+    erosion: float = Field(
+        0.0, ge=0, description="Lost per rung either side steps up (any instrument)."
+    )
+    repair: float = Field(0.0, ge=0, description="Gained per round of a kept truce.")
+
+
+class Negotiation(_Strict):
+    """``[truces.negotiation]``: while no truce is in force, a truce forms with probability
+    ``p_agree`` per round when every player's loss is at least its threshold and rapport is
+    positive and at least ``min_rapport``."""
+
+    threshold: dict[Name, Annotated[float, Field(ge=0)]] = Field(
+        description="Per player, the loss per round (payoff at baseline minus payoff now, "
+        "in payoff units) at which it will deal."
+    )
+    min_rapport: Probability = Field(0.0, description="Rapport needed to negotiate.")
+    p_agree: Probability = Field(description="P(a truce forms) per round when both will deal.")
+    term: int = Field(ge=1, description="Term of a negotiated truce, in rounds.")
+    rollback: Literal["baseline", "freeze"] | Annotated[float, Field(gt=0, lt=1)] = Field(
+        "baseline",
+        description="Caps of a negotiated truce: back to baseline, freeze at current levels, "
+        "or roll back this fraction of each level (rounded towards baseline).",
+    )
+    name: Name = Field("negotiated", description="Name of negotiated truces.")
+
+
+class Truces(_Strict):
+    """``[truces]``: renewal, rapport and negotiation."""
+
+    renewal: Probability = Field(
+        0.0, description="P(an unbroken truce is renewed for another term when it ends)."
+    )
+    rapport: Rapport = Rapport()
+    negotiation: Negotiation | None = None
+
+
 class ScenarioFile(_Strict):
     """A whole scenario file."""
 
@@ -170,6 +275,10 @@ class ScenarioFile(_Strict):
         "letter, use letters, digits, _ and -, and are not 'both' or 'none'.",
     )
     interactions: list[InteractionSpec] = Field(default_factory=list)
+    truces: Truces = Truces()
+    events: list[Event] = Field(
+        default_factory=list, description="Dated events: set, truce and threat."
+    )
     payoffs: dict[str, list[list[float]]] | None = Field(
         None,
         description="The stage game as payoff matrices (one per player, rows: the "

@@ -1,0 +1,164 @@
+"""Truce spells and their headline metrics: the table behind ``truces.csv`` and the
+``truce.*`` and ``outlook.*`` metrics of the summary.
+
+A spell's ``rounds`` counts the rounds the truce was in force, the round of a breach
+included; spells that did not end in a breach are right-censored (the truce lasted longer
+than ``rounds``), so ``P(survives its term) = S(term)`` of the Kaplan–Meier curve.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.engine.truces import BREACH, ENDINGS, NOISE
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.result import Result
+
+Metric = dict[str, Any]
+
+
+def spells_table(result: Result) -> pd.DataFrame:
+    """One row per truce spell: match, truce, start and end (round and date), rounds in
+    force, renewals, censored, how it ended (breach, expired, superseded, horizon), who
+    breached (a player, ``both`` or empty) and how (``chosen`` or ``noise``)."""
+    import pandas as pd
+
+    sp, game = result.data.spells, result.scenario.game
+    kinds = [k.name for k in result.scenario.plan.schedule.kinds]
+    who = np.array([*game.players, "both", ""], dtype=object)
+    how = np.array(["chosen", "noise", ""], dtype=object)
+    cols: dict[str, Any] = {
+        "match": sp.match,
+        "truce": np.array(kinds, dtype=object)[sp.kind] if len(sp) else np.array([], object),
+        "start_round": sp.start,
+    }
+    cal = result.scenario.plan.calendar
+    if cal is not None:
+        cols["start_date"] = pd.to_datetime([cal.date_of(int(t)) for t in sp.start])
+    cols["end_round"] = sp.end
+    if cal is not None:
+        cols["end_date"] = pd.to_datetime([cal.date_of(int(t)) for t in sp.end])
+    cols["rounds"] = sp.rounds
+    cols["renewals"] = sp.renewals
+    cols["censored"] = sp.ended != BREACH
+    cols["ended"] = np.array(ENDINGS, dtype=object)[sp.ended] if len(sp) else []
+    cols["breached_by"] = who[np.where(sp.who < 0, 3, sp.who)]
+    cols["breach"] = how[np.where(sp.breach < 0, 2, sp.breach)]
+    return pd.DataFrame(cols)
+
+
+def truce_metrics(result: Result) -> dict[str, Metric]:
+    """Per truce name: spells, P(survives its term) and the median survival (Kaplan–Meier
+    with 95% log-log band), the share of spells breached (by each player, by both at
+    once, by noise) and renewed at least once."""
+    from sim.analysis.survival import kaplan_meier
+    from sim.result import _point, _share
+
+    sp, game = result.data.spells, result.scenario.game
+    plan = result.scenario.plan
+    unit = plan.calendar.unit if plan.calendar is not None else "rounds"
+    out: dict[str, Metric] = {}
+    for code, kind in enumerate(plan.schedule.kinds):
+        mine = sp.kind == code
+        n = int(np.count_nonzero(mine))
+        if n == 0:
+            continue
+        key = f"truce.{kind.name}"
+        breached = sp.ended[mine] == BREACH
+        km = kaplan_meier(sp.rounds[mine], breached)
+        out[f"{key}.spells"] = _point(float(n), f"spells of the {kind.name} truce (all matches)")
+        est, lo, hi = km.at(kind.term)
+        out[f"{key}.p_survive_term"] = _interval(
+            est,
+            lo,
+            hi,
+            f"P(a {kind.name} truce is not breached within its term of {kind.term} {unit}) "
+            "(Kaplan-Meier, 95% log-log band)",
+        )
+        out[f"{key}.median"] = _interval(
+            *km.median(),
+            f"median survival of a {kind.name} truce, in {unit} (Kaplan-Meier; renewals "
+            "continue a spell; NaN when more than half survive)",
+        )
+        out[f"{key}.breached"] = _share(
+            int(breached.sum()), n, f"share of {kind.name} spells ended by a breach"
+        )
+        who = sp.who[mine]
+        for p, label in [(0, game.players[0]), (1, game.players[1]), (2, "both")]:
+            text = (
+                f"share of {kind.name} spells that {label} breached first"
+                if p < 2
+                else f"share of {kind.name} spells that both breached in the same round"
+            )
+            out[f"{key}.breached_by.{label}"] = _share(int(np.count_nonzero(who == p)), n, text)
+        if breached.any():
+            noise = int(np.count_nonzero(sp.breach[mine] == NOISE))
+            out[f"{key}.breach_by_noise"] = _share(
+                noise,
+                int(breached.sum()),
+                f"share of {kind.name} breaches caused by execution noise (not chosen)",
+            )
+        out[f"{key}.renewed"] = _share(
+            int(np.count_nonzero(sp.renewals[mine] > 0)),
+            n,
+            f"share of {kind.name} spells renewed at least once",
+        )
+    return out
+
+
+def outlook_metrics(result: Result) -> dict[str, Metric]:
+    """With ``replay_until``: each instrument's level one and two years after it (when in
+    the horizon): the mean value with a 95% interval, and the 5, 50 and 95% quantiles."""
+    from scipy import stats
+
+    from sim.result import _point, count_quantile
+
+    sc = result.scenario
+    cal, until = sc.plan.calendar, sc.data.simulation.replay_until
+    if cal is None or until is None:
+        return {}
+    game, d, m = sc.game, result.data, result.matches_count
+    out: dict[str, Metric] = {}
+    for years in (1, 2):
+        when = _add_years(until, years)
+        t = cal.round_of(when)
+        if t >= result.rounds_count:
+            continue
+        for j, inst in enumerate(game.instruments):
+            key = f"outlook.{years}y.{game.players[inst.owner]}.{inst.name}"
+            counts = d.level_counts[t, j, : inst.n_levels]
+            values = np.asarray(
+                inst.values if inst.values is not None else range(inst.n_levels), float
+            )
+            what = inst.unit or "rung"
+            mean = float(counts @ values / m)
+            var = float(counts @ (values - mean) ** 2) / max(m - 1, 1)
+            half = float(stats.t.ppf(0.975, max(m - 1, 1))) * math.sqrt(var / m)
+            label = f"{game.players[inst.owner]} {inst.name} on {when} ({what})"
+            out[f"{key}.mean"] = _interval(
+                mean, mean - half, mean + half, f"mean {label}, {years} year(s) after replay"
+            )
+            for q in (0.05, 0.5, 0.95):
+                level = int(count_quantile(counts[None, :], q)[0])
+                out[f"{key}.q{round(q * 100):02d}"] = _point(
+                    float(values[level]), f"{round(q * 100)}% quantile of {label}"
+                )
+    return out
+
+
+def _add_years(date: dt.date, years: int) -> dt.date:
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year + years, day=28)
+
+
+def _interval(est: float, low: float, high: float, description: str) -> Metric:
+    return {"estimate": est, "ci_low": low, "ci_high": high, "description": description}
