@@ -66,7 +66,8 @@ class NeverStrikeFirst(Strategy):
     * ``spread``: climbs one rung on each instrument in turn, in the same order.
 
     With ``forgive`` it steps down as soon as the opponent does; without, it never steps
-    down. It never escalates while it has received no pain. On the two-level prisoner's
+    down. It never escalates while it has received no pain. It keeps a truce (stays within
+    its caps) until it sees the other side breach it. On the two-level prisoner's
     dilemma with ``ratio=1`` it is tit-for-tat.
     """
 
@@ -176,6 +177,9 @@ class NeverStrikeFirst(Strategy):
             target = profiles[_most_within(path_pain, total, self.tol)].T.copy()
         if not p.forgive:
             np.maximum(target, obs.own, out=target)
+        if obs.truce is not None:  # keeps a truce until the other side breaches it
+            kept: LevelArray = obs.truce.keep(target, obs.opp)
+            return kept
         return target
 
 

@@ -76,7 +76,11 @@ class StrategySpec:
         return self.cls(self.params, seat, n)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, **dataclasses.asdict(self.params)}
+        """Name and every parameter, as JSON-ready data (dates as ISO strings)."""
+        import pydantic
+
+        params = pydantic.TypeAdapter(type(self.params)).dump_python(self.params, mode="json")
+        return {"name": self.name, **params}
 
 
 def spec(name: str, /, **params: Any) -> StrategySpec:
@@ -130,7 +134,11 @@ def describe(name: str) -> dict[str, Any]:
             {
                 "name": f.name,
                 "type": _type_name(hints[f.name]),
-                "default": f.default if f.default is not dataclasses.MISSING else None,
+                "default": f.default
+                if f.default is not dataclasses.MISSING
+                else f.default_factory()
+                if f.default_factory is not dataclasses.MISSING
+                else None,
                 "doc": f.metadata.get("doc", ""),
             }
         )
@@ -164,5 +172,7 @@ def _bound(m: Any) -> str:
 def _load_library() -> None:
     # Importing the library modules registers the bundled strategies.
     import sim.strategies.classic
+    import sim.strategies.negotiate
     import sim.strategies.never_strike_first
+    import sim.strategies.scripted
     import sim.strategies.zero_determinant  # noqa: F401
