@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Any
 
 import numpy as np
+from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
 from sim._rng import BatchRandom
 from sim.strategies.base import Facts, LevelArray, Observation, Seat, Strategy
