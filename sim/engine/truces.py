@@ -4,8 +4,10 @@ A truce caps instruments at agreed levels for a term. Each round, in this order:
 
 1. :meth:`TruceState.open_round` (before the players decide): scheduled truces start
    (a start of the truce in force renews it; another one supersedes it); truces whose term
-   ends are renewed with their probability or expire; where no truce is in force,
-   negotiation may form one. A truce that starts lowers the levels above its caps.
+   ends are renewed with their probability or expire; where no truce was in force when
+   the round began, negotiation may form one (one uniform
+   draw per match and round serves both). A truce that starts lowers the levels above its
+   caps.
 2. The players decide, seeing the caps and rapport (:class:`sim.strategies.base.TruceView`).
 3. :meth:`TruceState.close_round` (after execution noise): a level above its cap is a
    breach and ends the truce, attributed to the player(s) whose level exceeded a cap, as
@@ -141,7 +143,14 @@ class TruceState:
         force when the players decide (lowered to the caps of truces that start)."""
         sched = self.schedule
         replaying = t <= sched.replay
-        draws = self.rng.random(2) if self.rng is not None and not replaying else None
+        # One uniform per match and round serves both draws: renewal concerns matches
+        # whose truce ends now, negotiation those that had none at the start of the round.
+        draw = (
+            self.rng.random(1, np.float32)[0]
+            if self.rng is not None and not replaying
+            else None
+        )
+        idle = ~self.active
         started = np.zeros(self.n, dtype=np.bool_)
         for event in sched.starts.get(t, ()):
             same = self.active & (self.kind == event.kind)
@@ -158,28 +167,28 @@ class TruceState:
         due = self.active & (self.end == t)
         if due.any():
             renew = np.zeros(self.n, dtype=np.bool_)
-            if draws is not None:
-                renew = due & (draws[0] < self.renewal[self.kind])
+            if draw is not None:
+                renew = due & (draw < self.renewal[self.kind])
             elif not replaying:
                 renew = due & (self.renewal[self.kind] >= 1.0)
             self.end[renew] += self.terms[self.kind[renew]]
             self.renewals[renew] += 1
             self._close(due & ~renew, t, EXPIRED)
         neg = sched.negotiation
-        if neg is not None and not replaying and draws is not None:
-            willing = ~self.active & (self.rapport > 0) & (self.rapport >= neg.min_rapport)
-            willing &= draws[1] < neg.p_agree
-            if willing.any():
-                loss = self._loss(levels, t)
-                willing &= (loss[0] >= neg.threshold[0]) & (loss[1] >= neg.threshold[1])
-            if willing.any():
-                caps = _rollback(levels, neg.rollback)
-                self.caps[:, willing] = caps[:, willing]
-                self.kind[willing] = neg.kind
-                self.start[willing], self.renewals[willing] = t, 0
-                self.end[willing] = t + self.terms[neg.kind]
-                self.active |= willing
-                started |= willing
+        if neg is not None and draw is not None:
+            willing = idle & ~self.active & (draw < neg.p_agree)
+            willing &= (self.rapport > 0) & (self.rapport >= neg.min_rapport)
+            idx = np.flatnonzero(willing)
+            if idx.size:
+                loss = self._loss(levels[:, idx], t)
+                idx = idx[(loss[0] >= neg.threshold[0]) & (loss[1] >= neg.threshold[1])]
+            if idx.size:
+                self.caps[:, idx] = _rollback(levels[:, idx], neg.rollback)
+                self.kind[idx] = neg.kind
+                self.start[idx], self.renewals[idx] = t, 0
+                self.end[idx] = t + self.terms[neg.kind]
+                self.active[idx] = True
+                started[idx] = True
         self.covered = self.active.copy()
         if started.any():
             return np.minimum(levels, self.caps)
@@ -210,7 +219,7 @@ class TruceState:
             np.maximum(self._rise, self._zero, out=self._rise)
             self.rapport -= self.erosion * self._rise.sum(axis=0)
         if self.repair > 0:
-            self.rapport[self.active] += self.repair
+            self.rapport += self.repair * self.active
         if self.erosion > 0 or self.repair > 0:
             np.clip(self.rapport, 0.0, 1.0, out=self.rapport)
 

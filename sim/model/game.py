@@ -36,6 +36,9 @@ LEVEL_DTYPE = np.int8
 MAX_LEVELS = 127
 #: Up to this many joint level profiles, payoffs are looked up in a precomputed table.
 TABLE_PROFILES = 1 << 16
+#: The same under decoupling, where the table changes every round (both paths add the
+#: same terms in the same order, so they give identical payoffs).
+DECOUPLED_TABLE_PROFILES = 1 << 10
 
 
 @dataclass(frozen=True)
@@ -428,7 +431,8 @@ class Game:
         if out is None:
             out = np.empty((2, n))
         n0, n1 = self.profile_counts
-        if self.matrices is None and n0 * n1 > TABLE_PROFILES:
+        limit = DECOUPLED_TABLE_PROFILES if self.decouples else TABLE_PROFILES
+        if self.matrices is None and n0 * n1 > limit:
             return self._additive(levels, exposure, out)
         table = self.profile_table(exposure)
         idx = self.profile_index(levels).astype(np.intp)  # take would convert it twice

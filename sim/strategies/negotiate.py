@@ -64,27 +64,31 @@ class EscalateToNegotiate(Strategy):
         )
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
-        own = obs.own.astype(np.int64)
-        e = obs.exposure[self.seat.own][:, None]
-        rows = np.arange(len(self.seat.own))[:, None]
-        inflicted = (e * self.pain[rows, own]).sum(axis=0)
-        due = obs.t - self.last >= self.params.interval
-        if self.params.threshold is not None:
-            due &= inflicted < self.params.threshold
         truce = obs.truce
+        due = obs.t - self.last >= self.params.interval
         if truce is not None:
             due &= ~truce.active
-        target = own.copy()
-        if due.any():
+        cols = np.flatnonzero(due)
+        target = obs.own
+        if cols.size:
+            own = obs.own[:, cols].astype(np.int64)
+            e = obs.exposure[self.seat.own][:, None]
+            rows = np.arange(len(self.seat.own))[:, None]
+            pain_now = e * self.pain[rows, own]
+            if self.params.threshold is not None:
+                below = pain_now.sum(axis=0) < self.params.threshold
+                cols, own, pain_now = cols[below], own[:, below], pain_now[:, below]
             nxt = np.minimum(own + 1, self.top[:, None])
-            more_pain = e * (self.pain[rows, nxt] - self.pain[rows, own])
+            more_pain = e * self.pain[rows, nxt] - pain_now
             more_cost = np.maximum(self.cost[rows, nxt] - self.cost[rows, own], 1e-9)
             score = np.where(own < self.top[:, None], more_pain / more_cost, -np.inf)
-            best = np.argmax(score, axis=0)  # first of equals: declaration order
-            climb = due & np.isfinite(score.max(axis=0))
-            cols = np.flatnonzero(climb)
-            target[best[cols], cols] += 1
-            self.last[climb] = obs.t
+            climbing = np.isfinite(score.max(axis=0))
+            if climbing.any():
+                best = np.argmax(score[:, climbing], axis=0)  # first of equals: declared order
+                cols = cols[climbing]
+                target = obs.own.copy()
+                target[best, cols] += 1
+                self.last[cols] = obs.t
         if truce is not None:
             return truce.keep(target, obs.opp)
         return target
