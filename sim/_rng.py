@@ -72,6 +72,10 @@ class BatchRandom:
             out[:, b[u] : b[u + 1]] = g.random((rows, b[u + 1] - b[u]), dtype=dtype)
         return out
 
+    def uniform_stream(self) -> UniformStream:
+        """A stream of one float32 uniform per match and round (see :class:`UniformStream`)."""
+        return UniformStream(self._gens, self._bounds)
+
     def bernoulli(self, p: Sequence[float], directions: bool = False) -> BernoulliStream:
         """A stream of ``(len(p), n_matches)`` Bernoulli draws per round, row ``r`` with
         probability ``p[r]`` (see :class:`BernoulliStream`)."""
@@ -141,3 +145,26 @@ class BernoulliStream:
         t = self._next
         self._next += 1
         return self._hit[t], None if self._coin is None else self._coin[t]
+
+
+class UniformStream:
+    """One uniform [0, 1) float32 per match and round, fetched from each unit's generator
+    :data:`CHUNK_ROUNDS` rounds at a time (a fixed part of the contract, as for
+    :class:`BernoulliStream`)."""
+
+    def __init__(self, gens: list[np.random.Generator], bounds: list[int]) -> None:
+        self._gens, self._bounds = gens, bounds
+        self._buf = np.empty((CHUNK_ROUNDS, bounds[-1]), dtype=np.float32)
+        self._next = CHUNK_ROUNDS
+
+    def draw(self) -> NDArray[np.float32]:
+        """This round's uniforms, shape ``(n_matches,)``."""
+        if self._next == CHUNK_ROUNDS:
+            b = self._bounds
+            for u, g in enumerate(self._gens):
+                m = b[u + 1] - b[u]
+                self._buf[:, b[u] : b[u + 1]] = g.random((CHUNK_ROUNDS, m), dtype=np.float32)
+            self._next = 0
+        t = self._next
+        self._next += 1
+        return self._buf[t]

@@ -199,9 +199,15 @@ def _print_summary(res: Any) -> None:
     )
     for col in ("metric", "estimate", "95% CI"):
         table.add_column(col, justify="right" if col != "metric" else "left")
+    game = res.scenario.game
+    rates = {
+        f"{game.players[i.owner]}.{i.name}" for i in game.instruments if i.unit in ("pct", "%")
+    }
     for name, m in res.metrics().items():
         if name.startswith("level."):
             continue
+        if name.startswith("outlook.") and ".".join(name.split(".")[2:4]) not in rates:
+            continue  # the table shows the outlook of rates (tariffs); the file has all
         ci = "" if m["ci_low"] != m["ci_low"] else f"[{m['ci_low']:.4g}, {m['ci_high']:.4g}]"
         table.add_row(name, f"{m['estimate']:.4g}", ci)
     Console(width=100).print(table)

@@ -111,7 +111,8 @@ class TruceState:
     """Truce, rapport and negotiation state of ``n`` matches."""
 
     def __init__(self, game: Game, schedule: Schedule, n: int, rng: BatchRandom | None) -> None:
-        self.game, self.schedule, self.n, self.rng = game, schedule, n, rng
+        self.game, self.schedule, self.n = game, schedule, n
+        self.uniforms = rng.uniform_stream() if rng is not None else None
         k = game.n_instruments
         self.top = (game.n_levels - 1).astype(np.int8)[:, None]
         self.spans = [slice(game.of(p)[0], game.of(p)[-1] + 1) for p in (0, 1)]
@@ -145,11 +146,9 @@ class TruceState:
         replaying = t <= sched.replay
         # One uniform per match and round serves both draws: renewal concerns matches
         # whose truce ends now, negotiation those that had none at the start of the round.
-        draw = (
-            self.rng.random(1, np.float32)[0]
-            if self.rng is not None and not replaying
-            else None
-        )
+        draw = None
+        if self.uniforms is not None and t > sched.replay:  # drawn only after the replay
+            draw = self.uniforms.draw()
         idle = ~self.active
         started = np.zeros(self.n, dtype=np.bool_)
         for event in sched.starts.get(t, ()):
@@ -204,24 +203,32 @@ class TruceState:
         """Detect breaches in round ``t`` and update rapport."""
         if self.active.any():
             over = now > self.caps
-            b = [np.any(over[sp], axis=0) & self.active for sp in self.spans]
+            b = [
+                (over[sp.start] if sp.stop - sp.start == 1 else np.any(over[sp], axis=0))
+                & self.active
+                for sp in self.spans
+            ]
             broken = b[0] | b[1]
             if broken.any():
                 meant = intended > self.caps
                 chosen = (b[0] & np.any(meant[self.spans[0]], axis=0)) | (
                     b[1] & np.any(meant[self.spans[1]], axis=0)
                 )
-                who = np.where(b[0] & b[1], 2, np.where(b[1], 1, 0)).astype(np.int8)
+                who = b[1].view(np.int8) + (b[0] & b[1]).view(np.int8)  # 0, 1 or 2 = both
                 how = np.where(chosen, CHOSEN, NOISE).astype(np.int8)
                 self._close(broken, t, BREACH, who, how)
         if self.erosion > 0:
             np.subtract(now, before, out=self._rise)
             np.maximum(self._rise, self._zero, out=self._rise)
-            self.rapport -= self.erosion * self._rise.sum(axis=0)
+            steps = self._rise[0].astype(np.float64)
+            for j in range(1, self._rise.shape[0]):
+                steps += self._rise[j]
+            steps *= self.erosion
+            self.rapport -= steps
+            np.maximum(self.rapport, 0.0, out=self.rapport)
         if self.repair > 0:
             self.rapport += self.repair * self.active
-        if self.erosion > 0 or self.repair > 0:
-            np.clip(self.rapport, 0.0, 1.0, out=self.rapport)
+            np.minimum(self.rapport, 1.0, out=self.rapport)
 
     def spells(self, rounds: int) -> Spells:
         """Every spell of the batch; spells still in force are closed at the horizon."""
