@@ -165,6 +165,6 @@ class UniformStream:
                 m = b[u + 1] - b[u]
                 self._buf[:, b[u] : b[u + 1]] = g.random((CHUNK_ROUNDS, m), dtype=np.float32)
             self._next = 0
-        t = self._next
+        row: NDArray[np.float32] = self._buf[self._next]
         self._next += 1
-        return self._buf[t]
+        return row
