@@ -408,3 +408,52 @@ def test_overlapping_truces_are_rejected(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "events[1]" in result.output and "overlaps" in result.output
     path.write_text(_scenario_text(a, renew, after))  # a renewal, then one after the other
     assert CliRunner().invoke(app, ["validate", str(path)]).exit_code == 0
+
+
+# ------------------------------------------------------------------ calendar, files, scripted
+def test_calendar_of_months_clamps_to_the_month() -> None:
+    from sim.calendar import Calendar
+
+    cal = Calendar(dt.date(2025, 1, 31), "month")
+    assert [cal.date_of(t) for t in range(4)] == [
+        dt.date(2025, 1, 31),
+        dt.date(2025, 2, 28),
+        dt.date(2025, 3, 31),
+        dt.date(2025, 4, 30),
+    ]
+    assert cal.round_of(dt.date(2025, 3, 30)) == 1 and cal.round_of(dt.date(2025, 3, 31)) == 2
+    assert cal.round_of(dt.date(2025, 1, 30)) == -1
+    week = Calendar(dt.date(2025, 1, 20), "week")
+    assert week.round_of(dt.date(2025, 1, 26)) == 0 and week.round_of(dt.date(2025, 1, 27)) == 1
+
+
+def test_run_writes_truce_tables_and_the_survival_figure(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    out = tmp_path / "busan"
+    path = Path(__file__).resolve().parent.parent / "scenarios" / "busan-truce.toml"
+    args = ["run", str(path), "--out", str(out), "--matches", "1024", "--rounds", "120"]
+    result = CliRunner().invoke(app, [*args, "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    spells = pd.read_csv(out / "truces.csv")
+    assert (
+        len(spells) >= 1024 and (spells.loc[spells["truce"] == "Busan", "start_round"] == 0).all()
+    )
+    assert set(spells["ended"]) <= {"breach", "expired", "superseded", "horizon"}
+    assert (out / "events.csv").exists()
+    assert (out / "figures" / "survival.pdf").read_bytes().startswith(b"%PDF")
+    manifest = (out / "manifest.json").read_text()
+    assert "truces.csv" in manifest and "figures/survival.png" in manifest
+
+
+def test_scripted_moves_are_validated() -> None:
+    moves = [{"round": 1, "instrument": "tariff", "level": 1}]
+    with pytest.raises(sim.errors.ScenarioError, match=r"players\.US\.strategy.*unknown 'tariff'"):
+        ipd_with("scripted", "appease").replace({"players.US.strategy.moves": moves})
+    moves = [{"date": dt.date(2025, 1, 1), "instrument": "move", "level": 1}]
+    with pytest.raises(sim.errors.ScenarioError, match=r"a date needs scenario\.start"):
+        ipd_with("scripted", "appease").replace({"players.US.strategy.moves": moves})
