@@ -99,7 +99,7 @@ def ladder_ticks(
     if values is not None and numeric:
         pct = unit in ("pct", "%")
         return [f"{v:g}%" if pct else f"{v:g}" for v in values], "" if pct else unit
-    return [label if len(label) <= 16 else label[:15] + "…" for label in labels], ""
+    return [label if len(label) <= 14 else label[:13] + "…" for label in labels], ""
 
 
 def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
@@ -114,9 +114,10 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
     game = result.scenario.game
     k = game.n_instruments
     with mpl.rc_context(STYLE):  # type: ignore[arg-type]
+        cols = max(len(game.of(0)), len(game.of(1)))
         if ax is None:
-            cols = max(len(game.of(0)), len(game.of(1)))
-            fig = Figure(figsize=(7.0, 1.2 + 1.9 * 2), layout="constrained")
+            width = max(7.0, 1.75 * cols)  # panels stay readable with many instruments
+            fig = Figure(figsize=(width, 1.2 + 1.9 * 2), layout="constrained")
             grid = fig.subplots(2, cols, sharex=True, squeeze=False)
             axes = [grid[p][c] for p in (0, 1) for c in range(len(game.of(p)))]
             labelled = set(grid[1])  # x labels on the bottom row only
@@ -171,7 +172,8 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
                 axis.set_ylabel(unit)
             axis.grid(axis="y", linewidth=0.3, alpha=0.5)
             if "date" in str(d["x"].dtype):
-                locator = mdates.AutoDateLocator(minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
+                most = 7 if cols <= 3 else 4  # narrow panels: fewer dates, so they never collide
+                locator = mdates.AutoDateLocator(minticks=2, maxticks=most)  # type: ignore[no-untyped-call]
                 axis.xaxis.set_major_locator(locator)
                 axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
             elif axis in labelled:
