@@ -1,4 +1,4 @@
-"""Peak memory of ``escalate run`` on the default scenario with 1,000,000 matches x 520 rounds.
+"""Peak memory of ``escalate run`` (default: ``scenarios/us-china-baseline.toml``), 10^6 x 520.
 
 Runs the installed ``escalate`` command and samples the resident memory of it and of all its
 worker processes every 50 ms from /proc (Linux). Reports the peak of the sum (the whole
