@@ -457,3 +457,30 @@ def test_scripted_moves_are_validated() -> None:
     moves = [{"date": dt.date(2025, 1, 1), "instrument": "move", "level": 1}]
     with pytest.raises(sim.errors.ScenarioError, match=r"a date needs scenario\.start"):
         ipd_with("scripted", "appease").replace({"players.US.strategy.moves": moves})
+
+
+def test_two_truces_in_one_round_are_rejected(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    a = {"kind": "truce", "round": 3, "name": "A", "term": 5}
+    path = tmp_path / "twice.toml"
+    path.write_text(_scenario_text(a, a))
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert (
+        result.exit_code == 2
+        and "events[1]" in result.output
+        and "one truce per round" in (result.output)
+    )
+
+
+def test_many_renewals_are_counted_without_overflow() -> None:
+    """40,000 one-round terms renewed every round: the count does not wrap."""
+    sc = with_truces("appease", "appease", [truce(0, term=1, renewal=1.0)], rounds=40_000)
+    spells = sim.simulate(sc, matches=2, seed=0, workers=1).truces()
+    assert (spells["renewals"] == 39_999).all()
+    assert (
+        sim.simulate(sc, matches=2, seed=0, workers=1).metrics()["truce.T.renewed"]["estimate"]
+        == 1.0
+    )

@@ -73,7 +73,8 @@ class Step:
     levels : levels in effect this round (after execution noise), same shape
     exposure : each target's exposure this round, ``(n_instruments,)``
     payoffs : stage payoffs, ``(2, n_matches)``, evaluated when first asked for
-    truces : the batch's truce state after this round (``None`` without truce machinery)
+    truces : the batch's live truce state (``None`` without truce machinery): read it while
+        iterating, it changes with every round
     """
 
     t: int

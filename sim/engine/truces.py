@@ -46,7 +46,7 @@ class Spells:
     start: NDArray[np.int32]
     end: NDArray[np.int32]
     rounds: NDArray[np.int32]
-    renewals: NDArray[np.int16]
+    renewals: NDArray[np.int32]
     ended: NDArray[np.int8]
     who: NDArray[np.int8]
     breach: NDArray[np.int8]
@@ -75,7 +75,7 @@ class Spells:
             "start": np.int32,
             "end": np.int32,
             "rounds": np.int32,
-            "renewals": np.int16,
+            "renewals": np.int32,
             "ended": np.int8,
             "who": np.int8,
             "breach": np.int8,
@@ -122,7 +122,7 @@ class TruceState:
         self.kind = np.full(n, -1, dtype=np.int16)
         self.start = np.zeros(n, dtype=np.int32)
         self.end = np.zeros(n, dtype=np.int32)  # the round the current term ends
-        self.renewals = np.zeros(n, dtype=np.int16)
+        self.renewals = np.zeros(n, dtype=np.int32)
         initial, self.erosion, self.repair = schedule.rapport
         self.rapport = np.full(n, initial)
         self.terms = np.array([kd.term for kd in schedule.kinds], dtype=np.int32)

@@ -222,6 +222,15 @@ def _check_overlaps(
     ordered = sorted(starts, key=lambda s: (s[0], s[1]))
     current: tuple[int, int, str, int] | None = None  # start, event index, name, end
     for t1, i1, n1, e1, _ in ordered:
+        if current is not None and t1 == current[0]:
+            problems.append(
+                Problem(
+                    f"events[{i1}]",
+                    f"a second truce starts in the round of events[{current[1]}]; give one "
+                    "truce per round",
+                )
+            )
+            continue
         if current is not None:
             t0, i0, n0, end = current
             if t1 < end and n1 != n0:

@@ -195,7 +195,7 @@ class TruceEvent(_Event):
 
     kind: Literal["truce"]
     name: Name = Field(description="Name of the truce (spells are grouped by it).")
-    term: int = Field(ge=1, description="Length of one term, in rounds.")
+    term: int = Field(ge=1, le=1_000_000, description="Length of one term, in rounds.")
     caps: dict[Name, dict[Name, Level]] = Field(
         default_factory=dict,
         description='Caps by player and instrument, e.g. { US.tariff = 1, CN.tariff = "10" }.',
@@ -243,7 +243,7 @@ class Negotiation(_Strict):
     )
     min_rapport: Probability = Field(0.0, description="Rapport needed to negotiate.")
     p_agree: Probability = Field(description="P(a truce forms) per round when both will deal.")
-    term: int = Field(ge=1, description="Term of a negotiated truce, in rounds.")
+    term: int = Field(ge=1, le=1_000_000, description="Term of a negotiated truce, in rounds.")
     rollback: Literal["baseline", "freeze"] | Annotated[float, Field(gt=0, lt=1)] = Field(
         "baseline",
         description="Caps of a negotiated truce: back to baseline, freeze at current levels, "

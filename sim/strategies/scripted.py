@@ -38,7 +38,9 @@ class ScriptedParams:
 @register
 class Scripted(Strategy):
     """Plays a fixed sequence: each move sets one own instrument to a level from its round
-    (or date, with the scenario's calendar) on, until that instrument's next move."""
+    (or date, with the scenario's calendar) on, until that instrument's next move. Like any
+    strategy's choice it is limited by ``max_step`` and subject to execution noise; a
+    scenario's ``set`` events jump past both."""
 
     name = "scripted"
     summary = "Play a fixed dated sequence of levels, whatever the opponent does."
