@@ -40,11 +40,13 @@ def spells_table(result: Result) -> pd.DataFrame:
         "start_round": sp.start,
     }
     cal = result.scenario.plan.calendar
-    if cal is not None:
-        cols["start_date"] = pd.to_datetime([cal.date_of(int(t)) for t in sp.start])
+    # a spell may end at the horizon, the round after the last
+    dates = pd.DatetimeIndex(cal.dates(result.rounds_count + 1)) if cal is not None else None
+    if dates is not None:
+        cols["start_date"] = dates[sp.start]
     cols["end_round"] = sp.end
-    if cal is not None:
-        cols["end_date"] = pd.to_datetime([cal.date_of(int(t)) for t in sp.end])
+    if dates is not None:
+        cols["end_date"] = dates[sp.end]
     cols["rounds"] = sp.rounds
     cols["renewals"] = sp.renewals
     cols["censored"] = sp.ended != BREACH

@@ -122,7 +122,7 @@ def reduce_rounds(
     """Consume ``steps`` of a batch of ``n`` matches starting at global index ``offset``."""
     game, rules = plan.game, plan.rules
     r, k, lmax = rules.rounds, game.n_instruments, int(game.n_levels.max())
-    spans = [slice(game.of(p)[0], game.of(p)[-1] + 1) for p in (0, 1)]
+    spans = game.spans
     s = max(0, min(sample - offset, n))
     profiles = by_profile(plan)
     n_prof = game.n_profiles

@@ -163,7 +163,7 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
     owner = game.owner
     p_exec = [rules.execution[o] for o in owner]
     p_seen = [rules.perception[1 - o] for o in owner]
-    spans = [slice(game.of(p)[0], game.of(p)[-1] + 1) for p in (0, 1)]
+    spans = game.spans
     seats = [Seat(game, p, plan.calendar) for p in (0, 1)]
     players = [plan.strategies[p].build(seats[p], n) for p in (0, 1)]
     # The bundled strategies return levels on the ladder; others are clipped before the

@@ -17,6 +17,17 @@ FREEZE = -1
 FREE = -2
 
 
+def resolve_caps(
+    spec: tuple[int, ...], levels: NDArray[np.int8], top: NDArray[np.int8]
+) -> NDArray[np.int8]:
+    """Caps of a truce starting at ``levels`` (``(k,)`` or ``(k, n)``; ``top`` the same
+    shape or broadcastable): the level a cap names, the level itself where frozen, the top
+    where the truce leaves the instrument free."""
+    code = np.asarray(spec, dtype=np.int16).reshape((-1,) + (1,) * (levels.ndim - 1))
+    caps = np.where(code == FREEZE, levels, np.where(code == FREE, top, code))
+    return caps.astype(np.int8)
+
+
 @dataclass(frozen=True)
 class TruceKind:
     """A named truce: its term (rounds) and the probability it is renewed when a term ends."""

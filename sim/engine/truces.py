@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim._rng import BatchRandom
-from sim.engine.schedule import FREE, FREEZE, Schedule
+from sim.engine.schedule import Schedule, resolve_caps
 from sim.model import Game
 from sim.strategies.base import TruceView
 
@@ -115,7 +115,7 @@ class TruceState:
         self.uniforms = rng.uniform_stream() if rng is not None else None
         k = game.n_instruments
         self.top = (game.n_levels - 1).astype(np.int8)[:, None]
-        self.spans = [slice(game.of(p)[0], game.of(p)[-1] + 1) for p in (0, 1)]
+        self.spans = game.spans
         self.caps = np.repeat(self.top, n, axis=1)
         self.active = np.zeros(n, dtype=np.bool_)
         self.covered = np.zeros(n, dtype=np.bool_)  # a truce was in force this round
@@ -162,7 +162,7 @@ class TruceState:
             self.end[:] = t + self.terms[event.kind]
             self.active[:] = True
             started[:] = True
-            self.caps = self._caps(event.caps, levels)
+            self.caps = resolve_caps(event.caps, levels, self.top)
         due = self.active & (self.end == t)
         if due.any():
             renew = np.zeros(self.n, dtype=np.bool_)
@@ -236,17 +236,6 @@ class TruceState:
         return Spells.concat(self._closed).sorted()
 
     # ------------------------------------------------------------------ helpers
-    def _caps(self, spec: tuple[int, ...], levels: NDArray[np.int8]) -> NDArray[np.int8]:
-        caps = np.empty_like(self.caps)
-        for j, c in enumerate(spec):
-            if c == FREEZE:
-                caps[j] = levels[j]
-            elif c == FREE:
-                caps[j] = self.top[j, 0]
-            else:
-                caps[j] = c
-        return caps
-
     def _loss(self, levels: NDArray[np.int8], t: int) -> NDArray[np.float64]:
         """Each player's payoff at baseline minus its payoff now, ``(2, n)``."""
         exposure = self.game.exposure(t)

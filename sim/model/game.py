@@ -357,6 +357,12 @@ class Game:
         return [i for i, inst in enumerate(self.instruments) if inst.owner == player]
 
     @cached_property
+    def spans(self) -> tuple[slice, slice]:
+        """Each player's instruments as a slice of the instrument axis (owners are ordered)."""
+        s0, s1 = (slice(self.of(p)[0], self.of(p)[-1] + 1) for p in (0, 1))
+        return s0, s1
+
+    @cached_property
     def profile_counts(self) -> tuple[int, int]:
         """Number of level profiles of each player (product of its ladder lengths)."""
         counts = [1, 1]

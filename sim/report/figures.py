@@ -141,26 +141,18 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
                 axis.axvspan(a, b, **shade, label="truce (most matches)")
             if until is not None and "date" in str(d["x"].dtype):
                 axis.axvline(until, color="0.3", linewidth=0.6, linestyle=":", label="replay ends")
-            axis.fill_between(
-                d["x"],
-                d["q05"],
-                d["q95"],
-                color=colour,
-                alpha=0.15,
-                linewidth=0,
-                step="mid",
-                label="5-95%",
-            )
-            axis.fill_between(
-                d["x"],
-                d["q25"],
-                d["q75"],
-                color=colour,
-                alpha=0.35,
-                linewidth=0,
-                step="mid",
-                label="25-75%",
-            )
+            bands = (("q05", "q95", 0.15, "5-95%"), ("q25", "q75", 0.35, "25-75%"))
+            for low, high, alpha, label in bands:
+                axis.fill_between(
+                    d["x"],
+                    d[low],
+                    d[high],
+                    color=colour,
+                    alpha=alpha,
+                    linewidth=0,
+                    step="mid",
+                    label=label,
+                )
             axis.plot(d["x"], d["mean"], color=colour, linewidth=1.2, label="mean")
             top = inst.n_levels - 1
             axis.set_ylim(-0.2, top + 0.2)

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.calendar import Calendar
-from sim.engine.schedule import FREE, FREEZE, Negotiation, Schedule, TruceKind, TruceStart
+from sim.engine.schedule import (
+    FREE,
+    FREEZE,
+    Negotiation,
+    Schedule,
+    TruceKind,
+    TruceStart,
+    resolve_caps,
+)
 from sim.errors import Problem
 from sim.model import Game
 from sim.scenario.schema import Event, ScenarioFile, SetEvent, ThreatEvent, TruceEvent
@@ -262,14 +270,7 @@ def _script(
     top = (game.n_levels - 1).astype(np.int8)
     for t in range(replay + 1):
         for start in starts.get(t, []):
-            caps = np.array(
-                [
-                    levels[j] if c == FREEZE else top[j] if c == FREE else c
-                    for j, c in enumerate(start.caps)
-                ],
-                dtype=np.int8,
-            )
-            levels = np.minimum(levels, caps)
+            levels = np.minimum(levels, resolve_caps(start.caps, levels, top))
         for j, lvl in sets.get(t, []):
             levels[j] = lvl
         out[t] = levels
@@ -282,8 +283,7 @@ def events_table(scenario: Any) -> pd.DataFrame:
     a threat's), truce name and term, note and source."""
     import pandas as pd
 
-    data, game = scenario.data, scenario.game
-    cal = calendar_of(data)
+    data, game, cal = scenario.data, scenario.game, scenario.plan.calendar
     rows = []
     for i, ev in enumerate(data.events):
         t = ev.round if ev.date is None else cal.round_of(ev.date) if cal else None
