@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sim.model import Game, Instrument
     from sim.result import Result
     from sim.scenario import Scenario, load_scenario
+    from sim.analysis.stage import StageGame, stage_game
     from sim.simulation import simulate
     from sim.strategies import Strategy, register
 
@@ -36,6 +37,8 @@ __all__ = [
     "load_scenario",
     "register",
     "simulate",
+    "stage_game",
+    "StageGame",
 ]
 
 _LAZY = {
@@ -48,6 +51,8 @@ _LAZY = {
     "Scenario": "sim.scenario",
     "load_scenario": "sim.scenario",
     "simulate": "sim.simulation",
+    "stage_game": "sim.analysis.stage",
+    "StageGame": "sim.analysis.stage",
     "Strategy": "sim.strategies",
     "register": "sim.strategies",
 }

@@ -31,7 +31,17 @@ if TYPE_CHECKING:
 FLOAT = "%.12g"
 
 #: Dependencies whose versions go into every manifest.
-TRACKED = ("numpy", "scipy", "pandas", "matplotlib", "pydantic", "typer", "rich", "nashpy")
+TRACKED = (
+    "numpy",
+    "scipy",
+    "pandas",
+    "matplotlib",
+    "pydantic",
+    "typer",
+    "rich",
+    "nashpy",
+    "pygambit",
+)
 
 
 class OutputExistsError(SimError, FileExistsError):
