@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 from sim._version import __version__
 
 if TYPE_CHECKING:
+    from sim.analysis.stage import StageGame, stage_game
     from sim.errors import ModelError, ScenarioError, SimError
     from sim.model import Game, Instrument
     from sim.result import Result
     from sim.scenario import Scenario, load_scenario
-    from sim.analysis.stage import StageGame, stage_game
     from sim.simulation import simulate
     from sim.strategies import Strategy, register
 
@@ -32,13 +32,13 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "SimError",
+    "StageGame",
     "Strategy",
     "__version__",
     "load_scenario",
     "register",
     "simulate",
     "stage_game",
-    "StageGame",
 ]
 
 _LAZY = {

@@ -263,6 +263,110 @@ def strategies(
 
 
 @app.command()
+def equilibria(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="SCENARIO")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    round_: Annotated[
+        int,
+        typer.Option(
+            "--round", min=0, metavar="N", help="Analyse the game of round N (decoupling)."
+        ),
+    ] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="Also write a results folder: the report, every cell, the equilibria, figures.",
+        ),
+    ] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            metavar="NAME",
+            help="auto, pure, enummixed, enummixed-float, lcp, lcp-all or ipa.",
+        ),
+    ] = "auto",
+    time_limit: Annotated[
+        float,
+        typer.Option(min=0.1, metavar="SECONDS", help="Time limit of the mixed solvers."),
+    ] = 30.0,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", metavar="PATH=VALUE", help="Change a scenario value (repeatable)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing folder.")] = False,
+    figures: Annotated[bool, typer.Option(help="Draw the figures (with --out).")] = True,
+    debug: DebugOpt = False,
+) -> None:
+    """Payoff matrices, Nash equilibria, class and critical discount factors of the stage game."""
+    with _handled(debug):
+        import datetime as dt
+
+        from sim.analysis.equilibria import METHODS
+        from sim.analysis.stage import stage_game
+        from sim.report.files import check_output
+        from sim.report.stage_doc import INLINE_CELLS, stage_report
+        from sim.report.stage_out import (
+            default_matrices_file,
+            render_text,
+            write_csv_atomically,
+            write_stage,
+        )
+        from sim.scenario import load_scenario
+
+        if method not in METHODS:
+            raise BadInput(f"--method {method!r}: expected one of {', '.join(METHODS)}")
+        started = dt.datetime.now(dt.UTC)
+        sc = load_scenario(str(scenario))
+        if set_:
+            sc = sc.replace(_parse_sets(set_))
+        if out is not None:
+            check_output(out, force=force)  # before solving, not after
+        stage = stage_game(sc, round=round_)
+        with _status(f"solving the {stage.shape[0]} x {stage.shape[1]} stage game"):
+            eqs = stage.equilibria(method=method, time_limit=time_limit)
+        matrices_file = None
+        if out is not None:
+            matrices_file = str(Path(out) / "payoffs.csv")
+        elif stage.shape[0] * stage.shape[1] > INLINE_CELLS:
+            path = default_matrices_file(stage)
+            write_csv_atomically(stage.table(), path)
+            matrices_file = str(path)
+        report = stage_report(stage, eqs, scenario=sc, matrices_file=matrices_file)
+        if as_json:
+            typer.echo(report.model_dump_json(by_alias=True, indent=1))
+        else:
+            typer.echo(render_text(report))
+        if out is not None:
+            write_stage(
+                stage,
+                eqs,
+                out,
+                scenario=sc,
+                force=force,
+                figures=figures,
+                command=["escalate", *sys.argv[1:]],
+                started=started,
+            )
+            _err(f"wrote {out}/")
+
+
+@contextmanager
+def _status(text: str) -> Iterator[None]:
+    """A spinner on a terminal (stderr) while work runs; nothing otherwise."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield
+        return
+    with console.status(text):
+        yield
+
+
+@app.command()
 def schema(debug: DebugOpt = False) -> None:
     """Print the JSON Schema of scenario files."""
     with _handled(debug):

@@ -24,6 +24,7 @@ https://www.gambit-project.org):
 
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import select
@@ -172,6 +173,14 @@ def _read(proc: subprocess.Popen[bytes], time_limit: float) -> Any:
 
 _server: _Server | None = None
 _lock = threading.Lock()
+
+
+@atexit.register
+def _shutdown() -> None:
+    global _server
+    if _server is not None:
+        _server.close()
+        _server = None
 
 
 def call(a: FloatArray, b: FloatArray, method: str, time_limit: float | None) -> Found:

@@ -244,7 +244,9 @@ def solve(
         or one of Gambit's: ``enummixed``, ``enummixed-float``, ``lcp``, ``lcp-all``,
         ``ipa``.
     time_limit : float or None
-        Seconds for the mixed solvers together; ``None`` for no limit.
+        Seconds for the mixed solvers together; ``None`` for no limit (they then run in
+        this process). Starting the solver process (about 3 s, once per process and after
+        each time-out) does not count.
 
     Returns
     -------
@@ -299,16 +301,18 @@ def solve(
         # are the extreme equilibria, and they are all pure.
         return done([], "dominance", True, True, False)
     plan = _auto(*reduced) if method == "auto" else [method]
-    deadline = None if time_limit is None else start + time_limit
+    budget = time_limit  # solver seconds left (the solver process's start does not count)
     ra, rb = a[np.ix_(rows, cols)], b[np.ix_(rows, cols)]
     for k, m in enumerate(plan):
-        left = None if deadline is None else deadline - time.perf_counter()
-        if left is not None and k + 1 < len(plan):
-            left *= 0.75  # leave time for the fallback
+        give = budget
+        if give is not None and k + 1 < len(plan):
+            give *= 0.75  # leave time for the fallback
         try:
-            found = _gambit.call(ra, rb, m, left)
+            found = _gambit.call(ra, rb, m, give)
         except _gambit.SolverTimeout as exc:
             notes.append(str(exc))
+            if budget is not None and give is not None:
+                budget -= give
             continue
         mixed, dropped = [], 0
         exact_of = found.exact or (None,) * len(found.profiles)

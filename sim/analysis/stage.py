@@ -74,7 +74,13 @@ class StageGame:
     """
 
     def __init__(
-        self, game: Game, *, round: int = 0, discount: float = 1.0, name: str = "game"
+        self,
+        game: Game,
+        *,
+        round: int = 0,
+        discount: float = 1.0,
+        name: str = "game",
+        scenario_sha256: str | None = None,
     ) -> None:
         n0, n1 = game.profile_counts
         if n0 * n1 > MAX_CELLS:
@@ -91,6 +97,7 @@ class StageGame:
         self.round = round
         self.discount = discount
         self.name = name
+        self.scenario_sha256 = scenario_sha256
         a, b = game.payoff_matrices(game.exposure(round))
         a.flags.writeable = False
         b.flags.writeable = False
@@ -241,11 +248,11 @@ def stage_game(scenario: Scenario | Game, round: int = 0) -> StageGame:
     from sim.model import Game
 
     if isinstance(scenario, Game):
-        game, discount, name, horizon = scenario, 1.0, "game", None
+        game, discount, name, horizon, sha = scenario, 1.0, "game", None, None
     else:
-        game = scenario.game
+        game, sha = scenario.game, scenario.sha256
         discount, name, horizon = scenario.plan.rules.discount, scenario.name, scenario.rounds
     if round < 0 or (horizon is not None and round >= horizon):
         where = f"0..{horizon - 1}" if horizon is not None else ">= 0"
         raise ModelError([Problem("round", f"expected a round in {where}, got {round}")])
-    return StageGame(game, round=round, discount=discount, name=name)
+    return StageGame(game, round=round, discount=discount, name=name, scenario_sha256=sha)

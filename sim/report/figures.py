@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from sim.analysis.stage import StageGame
     from sim.result import Result
+    from sim.scenario import Scenario
 
 #: Okabe-Ito colour-blind-safe palette (instruments cycle through it).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
@@ -183,25 +185,39 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
     return fig
 
 
-def figure_metadata(result: Result) -> dict[str, str]:
-    sc = result.scenario
+def figure_metadata(source: Result | Scenario | StageGame) -> dict[str, str]:
+    """PDF/PNG metadata naming the scenario, its SHA-256, the seed and the package version.
+    ``source`` is a run's result, a scenario, or a stage game (no seed: none is used)."""
+    from sim.analysis.stage import StageGame
+    from sim.result import Result
+
+    seed: str = "none"
+    if isinstance(source, StageGame):
+        name, sha = source.name, source.scenario_sha256 or "none"
+    elif isinstance(source, Result):
+        name, sha, seed = source.scenario.name, source.scenario.sha256, str(source.seed)
+    else:
+        name, sha = source.name, source.sha256
     return {
-        "Title": f"{sc.name}",
-        "Subject": f"scenario {sc.name}; sha256 {sc.sha256}; seed {result.seed}",
+        "Title": name,
+        "Subject": f"scenario {name}; sha256 {sha}; seed {seed}",
         "Keywords": f"escalation-sim {__version__}",
         "Creator": f"escalation-sim {__version__}",
     }
 
 
 def save_figure(
-    fig: Figure, stem: Path, result: Result, formats: Sequence[str] = ("pdf", "png")
+    fig: Figure,
+    stem: Path,
+    source: Result | Scenario | StageGame,
+    formats: Sequence[str] = ("pdf", "png"),
 ) -> list[str]:
     """Save ``fig`` as ``stem.<format>`` for each format, with provenance metadata (scenario
-    name, SHA-256, seed, package version). Returns the written file names relative to the
-    results folder (``figures/<name>``)."""
+    name, SHA-256, seed, package version; see :func:`figure_metadata`). Returns the written
+    file names relative to the results folder (``figures/<name>``)."""
     import matplotlib as mpl
 
-    meta = figure_metadata(result)
+    meta = figure_metadata(source)
     written = []
     for fmt in formats:
         path = stem.with_suffix(f".{fmt}")

@@ -215,6 +215,9 @@ def write_run(
     Contents: ``manifest.json``, ``summary.json``, ``rounds.csv``, ``matches.csv``,
     ``trajectories.csv`` and ``figures/timeline.pdf|png``; with truces or events also
     ``truces.csv``, ``events.csv`` and, when there are spells, ``figures/survival.pdf|png``.
+    The scenario's ``[report] figures`` chooses the figures; asking for ``payoffs`` or
+    ``feasible`` adds the stage game of ``[report] stage_round``: ``stage_game.json``,
+    ``payoffs.csv``, ``equilibria.csv`` and those figures.
     """
     out = Path(out)
     started = started or dt.datetime.now(dt.UTC)
@@ -231,14 +234,24 @@ def write_run(
             truces.to_csv(tmp / "truces.csv", index=False, float_format=FLOAT)
             result.events().to_csv(tmp / "events.csv", index=False, float_format=FLOAT)
             files += ["truces.csv", "events.csv"]
-        if figures:
+        wanted = result.scenario.data.report.figures if figures else []
+        if wanted:
             from sim.report.figures import save_figure, timeline_figure
 
             (tmp / "figures").mkdir()
+        if "timeline" in wanted:
             fig = timeline_figure(result)
             files += save_figure(fig, tmp / "figures" / "timeline", result)
-            if truces is not None and len(truces):
-                files += save_figure(survival_of(result), tmp / "figures" / "survival", result)
+        if "survival" in wanted and truces is not None and len(truces):
+            files += save_figure(survival_of(result), tmp / "figures" / "survival", result)
+        stage_figures = tuple(f for f in wanted if f in ("payoffs", "feasible"))
+        if stage_figures:
+            from sim.analysis.stage import stage_game
+            from sim.report.stage_out import fill_stage
+
+            sc = result.scenario
+            stage = stage_game(sc, round=sc.data.report.stage_round)
+            files += fill_stage(tmp, stage, stage.equilibria(), scenario=sc, figures=stage_figures)
         files.insert(0, "manifest.json")
         (tmp / "manifest.json").write_text(
             dump_json(manifest_document(result, command, started, files))

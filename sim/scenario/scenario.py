@@ -251,6 +251,14 @@ def _compile(data: ScenarioFile, source: str) -> Plan:
         problems += exc.problems
     except ValueError as exc:  # ragged matrices
         problems.append(Problem("payoffs", f"expected rectangular matrices of numbers ({exc})"))
+    if data.report.stage_round >= data.simulation.rounds:
+        problems.append(
+            Problem(
+                "report.stage_round",
+                f"expected a round in 0..{data.simulation.rounds - 1}, "
+                f"got {data.report.stage_round}",
+            )
+        )
     calendar = calendar_of(data)
     schedule = compile_schedule(data, game, problems) if game is not None else None
     specs: list[StrategySpec] = []

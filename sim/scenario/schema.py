@@ -262,6 +262,25 @@ class Truces(_Strict):
     negotiation: Negotiation | None = None
 
 
+FigureName = Literal["timeline", "survival", "payoffs", "feasible"]
+DEFAULT_FIGURES: tuple[FigureName, ...] = ("timeline", "survival")
+
+
+class Report(_Strict):
+    """``[report]``: what ``escalate run`` writes besides the tables."""
+
+    figures: list[FigureName] = Field(
+        default_factory=lambda: list(DEFAULT_FIGURES),
+        description="Figures to draw: timeline (levels over rounds), survival (truce "
+        "survival, when there are truce spells), payoffs (the stage game's payoff heat map "
+        "with its equilibria) and feasible (the feasible payoff region, minmax and Nash "
+        "payoffs). The last two also write stage_game.json.",
+    )
+    stage_round: int = Field(
+        0, ge=0, description="Round whose stage game the payoffs and feasible figures show."
+    )
+
+
 class ScenarioFile(_Strict):
     """A whole scenario file."""
 
@@ -279,6 +298,7 @@ class ScenarioFile(_Strict):
     events: list[Event] = Field(
         default_factory=list, description="Dated events: set, truce and threat."
     )
+    report: Report = Report()
     payoffs: dict[str, list[list[float]]] | None = Field(
         None,
         description="The stage game as payoff matrices (one per player, rows: the "

@@ -1,0 +1,260 @@
+"""The stage-game report as a documented structure: what ``escalate equilibria --json``
+prints and what ``stage_game.json`` holds.
+
+The structure is a pydantic model, so it is validated when built, its JSON Schema is
+published (``StageReport.model_json_schema()``, documented in ``docs/equilibria.md``),
+and scripts can read the output back with ``StageReport.model_validate_json``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sim._version import __version__
+from sim.analysis import folk
+from sim.analysis._gambit import DESCRIPTION
+
+if TYPE_CHECKING:
+    from sim.analysis.equilibria import Equilibrium, EquilibriumSet
+    from sim.analysis.stage import StageGame
+    from sim.scenario import Scenario
+
+#: Games with at most this many cells carry their matrices in the report and print them.
+INLINE_CELLS = 256
+#: At most this many profiles of a support are listed per player when printing.
+SHOWN = 8
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Played(_Doc):
+    """One level profile in an equilibrium strategy."""
+
+    profile: int = Field(description="Index of the level profile (C order over instruments).")
+    levels: str = Field(description="Its instruments' level labels joined by ' | '.")
+    probability: float = Field(ge=0, le=1)
+    exact: str | None = Field(None, description="The probability as 'p/q' from exact methods.")
+
+
+class EquilibriumDoc(_Doc):
+    pure: bool
+    strategies: dict[str, list[Played]] = Field(
+        description="Per player, the profiles it plays with positive probability."
+    )
+    payoffs: dict[str, float] = Field(description="Expected payoff per player.")
+    regret: float = Field(
+        ge=0, description="Largest gain from a pure deviation (the best-response check)."
+    )
+
+
+class EquilibriaDoc(_Doc):
+    method: str = Field(description="What answered: pure, dominance or a Gambit method.")
+    description: str
+    complete: bool = Field(description="All extreme equilibria are listed.")
+    exact: bool = Field(description="Mixed equilibria computed in rational arithmetic.")
+    degenerate: bool = Field(description="A witness of degeneracy was seen.")
+    timed_out: bool
+    seconds: float
+    reduced: dict[str, int] = Field(
+        description="Profiles per player left after iterated strict dominance."
+    )
+    notes: list[str]
+    count: int
+    pure_count: int
+    equilibria: list[EquilibriumDoc]
+
+
+class SideDoc(_Doc):
+    R: float
+    S: float
+    T: float
+    P: float
+    class_: str = Field(alias="class", description="This side's ordinal class.")
+
+
+class ClassificationDoc(_Doc):
+    class_: str = Field(
+        alias="class", description="One of: " + ", ".join([*folk.CLASSES, "other"])
+    )
+    by_player: dict[str, SideDoc]
+    definitions: dict[str, str] = Field(description="The ordinal definitions used.")
+
+
+class DiscountDoc(_Doc):
+    grim_trigger: float | None = Field(
+        description="(T-R)/(T-P), the larger of the players'; null: never sustained."
+    )
+    tit_for_tat: float | None = Field(description="max((T-R)/(T-P), (T-R)/(R-S)).")
+    by_player: dict[str, dict[str, float | None]]
+    scenario_discount: float = Field(description="The scenario's [simulation] discount.")
+    sustains: dict[str, bool] = Field(
+        description="Whether the scenario's discount factor reaches each threshold."
+    )
+
+
+class MinmaxDoc(_Doc):
+    pure: dict[str, float]
+    mixed: dict[str, float]
+
+
+class FeasibleDoc(_Doc):
+    vertices: list[tuple[float, float]] = Field(description="Hull, counter-clockwise.")
+    individually_rational: list[tuple[float, float]]
+    minmax: tuple[float, float]
+    cooperative: tuple[float, float] = Field(description="Both players at baseline.")
+    nash: list[tuple[float, float]] = Field(description="Payoffs of the equilibria listed.")
+
+
+class MatricesDoc(_Doc):
+    shape: tuple[int, int]
+    min: dict[str, float]
+    max: dict[str, float]
+    file: str | None = Field(None, description="CSV with every cell, when one was written.")
+    payoffs: dict[str, list[list[float]]] | None = Field(
+        None,
+        description=f"Per player, the matrix (rows: first player); up to {INLINE_CELLS} cells.",
+    )
+
+
+class StageReport(_Doc):
+    """The whole report."""
+
+    tool: str = "escalation-sim"
+    version: str = __version__
+    scenario: str
+    scenario_sha256: str | None
+    round: int
+    date: str | None = Field(description="Calendar date of the round, when the scenario has one.")
+    decouples: bool = Field(description="Whether the game changes with the round.")
+    players: list[str]
+    instruments: dict[str, list[str]]
+    profiles: dict[str, list[str]] = Field(description="Per player, the label of each profile.")
+    matrices: MatricesDoc
+    equilibria: EquilibriaDoc
+    classification: ClassificationDoc
+    critical_discount: DiscountDoc
+    minmax: MinmaxDoc
+    feasible: FeasibleDoc
+
+
+def _played(stage: StageGame, e: Equilibrium, p: int) -> list[Played]:
+    probs = e.row if p == 0 else e.col
+    labels = stage.labels(p)
+    exact = None if e.exact is None else e.exact[p]
+    return [
+        Played(
+            profile=int(i),
+            levels=labels[i],
+            probability=float(probs[i]),
+            exact=None if exact is None else exact[i],
+        )
+        for i in e.support(p)
+    ]
+
+
+def _finite(x: float | None) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def stage_report(
+    stage: StageGame,
+    eqs: EquilibriumSet,
+    *,
+    scenario: Scenario | None = None,
+    matrices_file: str | None = None,
+) -> StageReport:
+    """Build the report of ``stage`` with the equilibria ``eqs``."""
+    p0, p1 = stage.players
+    a, b = stage.matrices()
+    n0, n1 = stage.shape
+    cls = stage.classify()
+    cd = stage.critical_discount()
+    mm = stage.minmax()
+    region = stage.feasible_region()
+    date = None
+    if scenario is not None and scenario.plan.calendar is not None:
+        date = scenario.plan.calendar.date_of(stage.round).isoformat()
+    return StageReport(
+        scenario=stage.name,
+        scenario_sha256=None if scenario is None else scenario.sha256,
+        round=stage.round,
+        date=date,
+        decouples=stage.decouples,
+        players=[p0, p1],
+        instruments={p0: stage.instruments(0), p1: stage.instruments(1)},
+        profiles={p0: stage.labels(0), p1: stage.labels(1)},
+        matrices=MatricesDoc(
+            shape=(n0, n1),
+            min={p0: float(a.min()), p1: float(b.min())},
+            max={p0: float(a.max()), p1: float(b.max())},
+            file=matrices_file,
+            payoffs={p0: a.tolist(), p1: b.tolist()} if n0 * n1 <= INLINE_CELLS else None,
+        ),
+        equilibria=EquilibriaDoc(
+            method=eqs.method,
+            description=describe(eqs.method),
+            complete=eqs.complete,
+            exact=eqs.exact,
+            degenerate=eqs.degenerate,
+            timed_out=eqs.timed_out,
+            seconds=eqs.seconds,
+            reduced={p0: eqs.reduced[0], p1: eqs.reduced[1]},
+            notes=list(eqs.notes),
+            count=len(eqs),
+            pure_count=len(eqs.pure),
+            equilibria=[
+                EquilibriumDoc(
+                    pure=e.pure,
+                    strategies={p0: _played(stage, e, 0), p1: _played(stage, e, 1)},
+                    payoffs={p0: e.payoffs[0], p1: e.payoffs[1]},
+                    regret=max(0.0, e.regret),
+                )
+                for e in eqs
+            ],
+        ),
+        classification=ClassificationDoc(
+            class_=cls.name,
+            by_player={
+                name: SideDoc(class_=cls.by_player[name], **cls.reductions[name].as_dict())
+                for name in (p0, p1)
+            },
+            definitions=dict(folk.CLASSES),
+        ),
+        critical_discount=DiscountDoc(
+            grim_trigger=_finite(cd.grim_trigger),
+            tit_for_tat=_finite(cd.tit_for_tat),
+            by_player=cd.by_player,
+            scenario_discount=cd.discount,
+            sustains={k: cd.sustains(k) for k in ("grim_trigger", "tit_for_tat")},
+        ),
+        minmax=MinmaxDoc(
+            pure={p0: mm.pure[0], p1: mm.pure[1]}, mixed={p0: mm.mixed[0], p1: mm.mixed[1]}
+        ),
+        feasible=FeasibleDoc(
+            vertices=[(float(x), float(y)) for x, y in region.vertices],
+            individually_rational=[(float(x), float(y)) for x, y in region.individually_rational],
+            minmax=region.minmax,
+            cooperative=region.cooperative,
+            nash=[e.payoffs for e in eqs],
+        ),
+    )
+
+
+_OWN = {
+    "pure": "pure equilibria from best-response masks (mixed ones not computed)",
+    "dominance": "iterated strict dominance leaves one profile for a player; its best "
+    "responses give every extreme equilibrium",
+}
+
+
+def describe(method: str) -> str:
+    """A sentence on what ``method`` did; ``a+b`` means both ran out of time."""
+    if "+" in method:
+        tried = ", then ".join(describe(m) for m in method.split("+"))
+        return f"{tried}: each ran out of time"
+    return DESCRIPTION.get(method, _OWN.get(method, method))

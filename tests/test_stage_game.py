@@ -1,0 +1,269 @@
+"""The stage game: textbook games with known answers, classification, critical discount
+factors (literature.md section 2), minmax values, the feasible region, and the solvers'
+time limit and degenerate games."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from conftest import SCENARIOS
+
+import sim
+from sim.analysis import folk
+from sim.analysis.equilibria import solve
+from sim.errors import ModelError
+from sim.model import Game, Instrument
+
+
+def two_by_two(row: list[list[float]], col: list[list[float]]) -> Game:
+    """A 2x2 game in the matrix form: levels C (baseline) and D (escalate)."""
+    insts = [Instrument("move", p, ("C", "D")) for p in (0, 1)]
+    return Game.from_matrices(["US", "CN"], insts, [row, col])
+
+
+def symmetric(R: float, S: float, T: float, P: float) -> sim.StageGame:
+    a = [[R, S], [T, P]]
+    return sim.stage_game(two_by_two(a, np.transpose(a).tolist()))
+
+
+def profiles(eqs: object) -> set[tuple[tuple[float, ...], tuple[float, ...]]]:
+    return {(tuple(np.round(e.row, 9)), tuple(np.round(e.col, 9))) for e in eqs}  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- textbook games
+def test_prisoners_dilemma_axelrod_values() -> None:
+    g = symmetric(R=3, S=0, T=5, P=1)
+    eqs = g.equilibria()
+    assert profiles(eqs) == {((0.0, 1.0), (0.0, 1.0))}  # mutual defection, only
+    assert eqs[0].pure and eqs[0].payoffs == (1.0, 1.0)
+    assert eqs.complete
+    assert g.classify().name == "prisoners_dilemma"
+    cd = g.critical_discount()
+    assert cd.grim_trigger == pytest.approx(0.5)  # (T-R)/(T-P)
+    assert cd.tit_for_tat == pytest.approx(2 / 3)  # max(.., (T-R)/(R-S))
+    mm = g.minmax()
+    assert mm.pure == (1.0, 1.0) and mm.mixed == pytest.approx((1.0, 1.0))
+
+
+def test_ipd_scenario_is_the_prisoners_dilemma() -> None:
+    g = sim.stage_game(sim.load_scenario(SCENARIOS / "ipd.toml"))
+    assert g.shape == (2, 2) and g.labels(0) == ["C", "D"]
+    assert g.classify().by_player == {"US": "prisoners_dilemma", "CN": "prisoners_dilemma"}
+    assert [(e.support(0).tolist(), e.support(1).tolist()) for e in g.pure_equilibria()] == [
+        ([1], [1])
+    ]
+    cd = g.critical_discount()
+    assert cd.discount == 1.0 and cd.sustains("grim_trigger") and cd.sustains("tit_for_tat")
+    low = sim.stage_game(
+        sim.load_scenario(SCENARIOS / "ipd.toml").replace({"simulation.discount": 0.6})
+    )
+    assert low.critical_discount().sustains("grim_trigger")
+    assert not low.critical_discount().sustains("tit_for_tat")  # 0.6 < 2/3
+
+
+def test_chicken_two_pure_and_one_mixed() -> None:
+    # R=0, S=-1, T=1, P=-10: swerving with probability p leaves the other indifferent when
+    # 0p - (1-p) = p - 10(1-p), i.e. p = 9/10.
+    g = symmetric(R=0, S=-1, T=1, P=-10)
+    eqs = g.equilibria()
+    assert g.classify().name == "chicken"
+    assert eqs.method == "enummixed" and eqs.complete and eqs.exact
+    assert profiles(eqs) == {
+        ((1.0, 0.0), (0.0, 1.0)),
+        ((0.0, 1.0), (1.0, 0.0)),
+        ((0.9, 0.1), (0.9, 0.1)),
+    }
+    mixed = [e for e in eqs if not e.pure]
+    assert mixed[0].exact == (("9/10", "1/10"), ("9/10", "1/10"))
+    assert mixed[0].payoffs == pytest.approx((-0.1, -0.1))
+    assert len(eqs.pure) == 2
+
+
+def test_matching_pennies_one_mixed_half_half() -> None:
+    a = [[1.0, -1.0], [-1.0, 1.0]]
+    g = sim.stage_game(two_by_two(a, (-np.array(a)).tolist()))
+    eqs = g.equilibria()
+    assert len(eqs) == 1 and not eqs[0].pure
+    assert eqs[0].row == pytest.approx([0.5, 0.5]) and eqs[0].col == pytest.approx([0.5, 0.5])
+    assert eqs[0].payoffs == pytest.approx((0.0, 0.0))
+    mm = g.minmax()
+    assert mm.pure == (1.0, 1.0)  # a pure punisher is read and beaten
+    assert mm.mixed == pytest.approx((0.0, 0.0))  # mixing holds the other to 0
+    assert mm.punisher[0] == pytest.approx([0.5, 0.5])
+
+
+def test_stag_hunt() -> None:
+    # R=4, S=0, T=3, P=2: hunting the stag with p leaves the other indifferent at 4p = 3p + 2(1-p).
+    g = symmetric(R=4, S=0, T=3, P=2)
+    eqs = g.equilibria()
+    assert g.classify().name == "stag_hunt"
+    assert profiles(eqs) == {
+        ((1.0, 0.0), (1.0, 0.0)),
+        ((0.0, 1.0), (0.0, 1.0)),
+        ((round(2 / 3, 9), round(1 / 3, 9)), (round(2 / 3, 9), round(1 / 3, 9))),
+    }
+    assert g.critical_discount().grim_trigger == 0.0  # no temptation: T < R
+
+
+def test_deadlock() -> None:
+    g = symmetric(R=1, S=0, T=3, P=2)
+    eqs = g.equilibria()
+    assert g.classify().name == "deadlock"
+    assert profiles(eqs) == {((0.0, 1.0), (0.0, 1.0))}
+    cd = g.critical_discount()
+    assert cd.grim_trigger is None and cd.tit_for_tat is None  # P > R: no delta will do
+    assert not cd.sustains("grim_trigger")
+
+
+def test_harmony_and_asymmetric_games() -> None:
+    assert symmetric(R=3, S=2, T=1, P=0).classify().name == "harmony"
+    # the row player's side is a PD, the column player's a chicken: the game is "other"
+    g = sim.stage_game(two_by_two([[3, 0], [5, 1]], [[0, 1], [-1, -10]]))
+    cls = g.classify()
+    assert cls.by_player == {"US": "prisoners_dilemma", "CN": "chicken"}
+    assert cls.name == "other"
+    assert folk.ordinal_class(folk.Reduction(R=3, S=0, T=3, P=1)) == "other"  # a tie
+
+
+@pytest.mark.parametrize(
+    ("R", "S", "T", "P", "grim", "tft"),
+    [
+        (3, 0, 5, 1, 1 / 2, 2 / 3),  # Axelrod values, literature.md section 2
+        (3, 0, 4, 1, 1 / 3, 1 / 3),  # (T-R)/(T-P) = 1/3 = (T-R)/(R-S)
+        (4, 0, 6, 1, 2 / 5, 1 / 2),
+        (3, 2, 5, 1, 1 / 2, 2.0),  # TFT threshold above 1: alternation pays, R - S small
+    ],
+)
+def test_critical_discount_formulas(
+    R: float, S: float, T: float, P: float, grim: float, tft: float
+) -> None:
+    r = folk.Reduction(R=R, S=S, T=T, P=P)
+    assert folk.grim_trigger_threshold(r) == pytest.approx(grim)
+    assert folk.tit_for_tat_threshold(r) == pytest.approx(tft)
+
+
+def test_critical_discount_against_simulated_grim_trigger() -> None:
+    """At the threshold delta* = 1/2, defecting for ever against grim trigger stops paying:
+    the discounted sums of the two paths cross there."""
+    R, S, T, P = 3, 0, 5, 1
+    for delta, cooperate_better in ((0.45, False), (0.55, True)):
+        t = np.arange(2000)
+        coop = (R * delta**t).sum()
+        defect = T + (P * delta ** t[1:]).sum()
+        assert bool(coop > defect) == cooperate_better
+    assert symmetric(R, S, T, P).critical_discount().grim_trigger == 0.5
+
+
+# ---------------------------------------------------------------- feasible region
+def test_feasible_region_of_the_prisoners_dilemma() -> None:
+    region = symmetric(R=3, S=0, T=5, P=1).feasible_region()
+    assert {tuple(v) for v in region.vertices} == {(1, 1), (0, 5), (3, 3), (5, 0)}
+    ir = {tuple(np.round(v, 9)) for v in region.individually_rational}
+    assert ir == {(1, 1), (round(13 / 3, 9), 1), (3, 3), (1, round(13 / 3, 9))}
+    assert region.minmax == pytest.approx((1, 1)) and region.cooperative == (3.0, 3.0)
+
+
+def test_feasible_region_degenerate_shapes() -> None:
+    line = folk.hull(np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0], [1.0, 1.0]]))
+    assert {tuple(v) for v in line} == {(0.0, 0.0), (2.0, 2.0)}
+    assert folk.clip(line, (1.0, 0.5)).tolist() == [[1.0, 1.0], [2.0, 2.0]]
+    point = folk.hull(np.array([[1.0, 2.0], [1.0, 2.0]]))
+    assert point.tolist() == [[1.0, 2.0]]
+    assert folk.clip(point, (3.0, 0.0)).shape == (0, 2)  # empty
+
+
+# ---------------------------------------------------------------- scenarios
+def test_scenario_games_reduce_by_dominance() -> None:
+    """The bundled US-China games are additive; each instrument costs its owner more than
+    it gains, so restraint is strictly dominant and the baseline is the one equilibrium."""
+    sc = sim.load_scenario(SCENARIOS / "us-china-2025.toml")
+    g = sim.stage_game(sc)
+    assert g.shape == sc.game.profile_counts == (360, 168)
+    eqs = g.equilibria()
+    assert eqs.method == "dominance" and eqs.complete and eqs.reduced == (1, 1)
+    assert len(eqs) == 1 and eqs[0].support(0).tolist() == [0] and eqs[0].support(1).tolist() == [0]
+    assert g.classify().name == "harmony"
+    a, b = g.matrices()
+    assert a[0, 0] == b[0, 0] == 0.0
+    with pytest.raises(ValueError, match="read-only"):
+        a[0, 0] = 1.0
+
+
+def test_round_changes_the_game_under_decoupling() -> None:
+    sc = sim.load_scenario(SCENARIOS / "us-china-2025.toml")
+    early, late = sim.stage_game(sc, round=0), sim.stage_game(sc, round=1000)
+    assert sc.game.decouples and late.round == 1000
+    # decoupling lowers exposure, so the worst the other side can do hurts less later on
+    assert late.minmax().mixed[0] > early.minmax().mixed[0]
+    with pytest.raises(ModelError, match="round"):
+        sim.stage_game(sc, round=sc.rounds)
+
+
+def test_to_nashpy_is_the_same_game() -> None:
+    g = symmetric(R=0, S=-1, T=1, P=-10)
+    ng = g.to_nashpy()
+    a, b = ng.payoff_matrices
+    assert np.array_equal(a, g.matrices()[0]) and np.array_equal(b, g.matrices()[1])
+    ours = profiles(g.equilibria())
+    theirs = {(tuple(np.round(x, 9)), tuple(np.round(y, 9))) for x, y in ng.support_enumeration()}
+    assert theirs == ours
+
+
+def test_labels_join_instrument_levels() -> None:
+    sc = sim.load_scenario(SCENARIOS / "us-china-baseline.toml")
+    g = sim.stage_game(sc)
+    n0 = g.shape[0]
+    labels = g.labels(0)
+    assert len(labels) == n0 == len(set(labels))
+    assert labels[0].count(" | ") == len(g.instruments(0)) - 1
+    table = g.table()
+    assert len(table) == g.shape[0] * g.shape[1]
+    assert table["US_payoff"].to_numpy().reshape(g.shape).tolist() == g.matrices()[0].tolist()
+
+
+# ---------------------------------------------------------------- solver behaviour
+def test_degenerate_game_is_reported_and_solved() -> None:
+    a = np.zeros((3, 3))
+    eqs = solve(a, a)  # every profile is an equilibrium
+    assert eqs.degenerate
+    assert len(eqs.pure) == 9
+    assert all(e.regret == 0 for e in eqs)
+
+
+def test_time_limit_stops_a_slow_enumeration_with_a_clear_note() -> None:
+    rng = np.random.default_rng(3)
+    a, b = rng.random((16, 16)), rng.random((16, 16))
+    eqs = solve(a, b, method="enummixed", time_limit=0.5)  # takes minutes in exact rationals
+    assert eqs.timed_out and not eqs.complete
+    assert any("did not finish within 0.5 s" in n for n in eqs.notes)
+    assert eqs.seconds < 30
+    # the pure equilibria are still all there
+    assert len(eqs) == len(eqs.pure) == len(solve(a, b, method="pure"))
+
+
+def test_auto_falls_back_to_lcp_when_enumeration_runs_out() -> None:
+    rng = np.random.default_rng(4)
+    a, b = rng.random((14, 14)), rng.random((14, 14))
+    eqs = solve(a, b, time_limit=1.0)
+    assert eqs.method in ("lcp", "enummixed-float")
+    if eqs.method == "lcp":
+        assert not eqs.complete and any("did not finish" in n for n in eqs.notes)
+    assert len(eqs) >= 1 and all(e.regret < 1e-6 for e in eqs)
+
+
+def test_unknown_method_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown method"):
+        solve(np.eye(2), np.eye(2), method="magic")
+
+
+def test_exact_probabilities_are_the_floats() -> None:
+    rng = np.random.default_rng(5)
+    a, b = rng.integers(-5, 6, (4, 4)).astype(float), rng.integers(-5, 6, (4, 4)).astype(float)
+    eqs = solve(a, b, method="enummixed")
+    assert eqs.exact
+    for e in eqs:
+        assert e.exact is not None
+        assert [float(Fraction(x)) for x in e.exact[0]] == pytest.approx(e.row)
+        assert [float(Fraction(x)) for x in e.exact[1]] == pytest.approx(e.col)
