@@ -28,3 +28,15 @@ def test_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "payoff.US.mean" in set(summary["metric"])
     sc3 = namespace["sc3"]
     assert sc3.data.players["CN"].strategy.name == "tit_for_tat"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", ["equilibria.md"])
+def test_doctests_in_docs(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ``>>>`` examples in docs/ run and print what the page says."""
+    import doctest
+
+    monkeypatch.chdir(ROOT)
+    failures, tried = doctest.testfile(
+        str(ROOT / "docs" / name), module_relative=False, optionflags=doctest.ELLIPSIS
+    )
+    assert tried > 0 and failures == 0
