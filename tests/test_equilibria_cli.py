@@ -19,7 +19,9 @@ BUNDLED = sorted(SCENARIOS.glob("*.toml"))
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
-def test_every_bundled_scenario(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_bundled_scenario(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)  # large games write their cells under ./results
     text = runner.invoke(app, ["equilibria", str(path)])
     assert text.exit_code == 0, text.output
@@ -137,7 +139,9 @@ def test_run_writes_the_stage_figures_when_asked(tmp_path: Path) -> None:
     assert {"stage_game.json", "figures/payoffs.png", "figures/feasible.pdf"} <= files
     assert "figures/timeline.png" in files
     plain = tmp_path / "plain"
-    runner.invoke(app, ["run", str(SCENARIOS / "ipd.toml"), "--matches", "200", "--out", str(plain)])
+    runner.invoke(
+        app, ["run", str(SCENARIOS / "ipd.toml"), "--matches", "200", "--out", str(plain)]
+    )
     assert not (plain / "stage_game.json").exists()
 
 

@@ -52,7 +52,10 @@ def support_enumeration(a: np.ndarray, b: np.ndarray) -> list[tuple[np.ndarray, 
                 fx, fy = np.zeros(n0), np.zeros(n1)
                 fx[list(rows)], fy[list(cols)] = x, y
                 ay, xb = a @ fy, fx @ b
-                if ay.max() <= ay[list(rows)].max() + 1e-9 and xb.max() <= xb[list(cols)].max() + 1e-9:
+                if (
+                    ay.max() <= ay[list(rows)].max() + 1e-9
+                    and xb.max() <= xb[list(cols)].max() + 1e-9
+                ):
                     out.append((fx, fy))
     return out
 

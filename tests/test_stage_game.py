@@ -183,7 +183,9 @@ def test_scenario_games_reduce_by_dominance() -> None:
     assert g.shape == sc.game.profile_counts == (360, 168)
     eqs = g.equilibria()
     assert eqs.method == "dominance" and eqs.complete and eqs.reduced == (1, 1)
-    assert len(eqs) == 1 and eqs[0].support(0).tolist() == [0] and eqs[0].support(1).tolist() == [0]
+    assert (
+        len(eqs) == 1 and eqs[0].support(0).tolist() == [0] and eqs[0].support(1).tolist() == [0]
+    )
     assert g.classify().name == "harmony"
     a, b = g.matrices()
     assert a[0, 0] == b[0, 0] == 0.0
@@ -267,3 +269,22 @@ def test_exact_probabilities_are_the_floats() -> None:
         assert e.exact is not None
         assert [float(Fraction(x)) for x in e.exact[0]] == pytest.approx(e.row)
         assert [float(Fraction(x)) for x in e.exact[1]] == pytest.approx(e.col)
+
+
+@pytest.mark.parametrize("name", ["us-china-baseline", "us-china-2025"])
+def test_matrices_equal_the_engine_payoffs(name: str) -> None:
+    """The outer-sum construction of the matrices gives the payoffs the engine computes,
+    interaction terms (us-china-baseline has one) and decoupling included."""
+    game = sim.load_scenario(SCENARIOS / f"{name}.toml").game
+    for t in (0, 500):
+        e = game.exposure(t)
+        a, b = game.payoff_matrices(e)
+        p0, p1 = game.profiles(0), game.profiles(1)
+        rng = np.random.default_rng(t)
+        i, j = rng.integers(0, len(p0), 500), rng.integers(0, len(p1), 500)
+        lv = np.zeros((500, game.n_instruments), dtype=np.int64)
+        lv[:, game.of(0)] = p0[i]
+        lv[:, game.of(1)] = p1[j]
+        u = game.payoffs(lv, e)
+        assert a[i, j] == pytest.approx(u[:, 0], abs=1e-9)
+        assert b[i, j] == pytest.approx(u[:, 1], abs=1e-9)

@@ -523,12 +523,36 @@ class Game:
         """Shape ``(2, n_profiles_0, n_profiles_1)``: the stage game over level profiles."""
         if self.matrices is not None:
             return self.matrices.copy()
-        p0, p1 = self.profiles(0), self.profiles(1)
-        n0, n1 = len(p0), len(p1)
-        lv = np.zeros((n0 * n1, self.n_instruments), dtype=np.int64)
-        lv[:, self.of(0)] = np.repeat(p0, n1, axis=0)
-        lv[:, self.of(1)] = np.tile(p1, (n0, 1))
-        return self.payoffs(lv, exposure).T.reshape(2, n0, n1)
+        return self._additive_matrices(exposure)
+
+    def _additive_matrices(self, exposure: FloatArray | None) -> FloatArray:
+        """:meth:`payoff_matrices` of the additive form in O(n0 * n1) memory: each player's
+        profiles contribute a vector to both payoffs, and the matrices are their outer sum
+        (plus interaction terms, each an outer product of two profile indicators)."""
+        table = self.effect_table(exposure)  # (k, 2, max_levels)
+        n0, n1 = self.profile_counts
+        level: dict[int, IntArray] = {}  # instrument -> its level in each of its owner's profiles
+        contrib = []
+        for p in (0, 1):
+            prof = self.profiles(p)
+            part = np.zeros((2, len(prof)))
+            for col, j in enumerate(self.of(p)):
+                level[j] = prof[:, col]
+                part += table[j][:, level[j]]
+            contrib.append(part)
+        out = np.empty((2, n0, n1))
+        for i in (0, 1):
+            out[i] = self.base[i] + contrib[0][i][:, None] + contrib[1][i][None, :]
+
+        def indicator(j: int, lv: int) -> FloatArray:
+            on = (level[j] >= lv).astype(float)
+            return on[:, None] if self.owner[j] == 0 else on[None, :]
+
+        for inter in self.interactions:
+            both = indicator(inter.a, inter.level_a) * indicator(inter.b, inter.level_b)
+            out[0] += both * inter.payoff[0]
+            out[1] += both * inter.payoff[1]
+        return out
 
     def reduction(self, player: int = 0) -> dict[str, float]:
         """The restrain-versus-escalate reduction from ``player``'s side: its payoffs R (both
