@@ -14,7 +14,10 @@ from sim.report.files import FLOAT, dump_json, versions, write_atomically
 from sim.report.stage_doc import SHOWN, StageReport, stage_report
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
+    from matplotlib.figure import Figure
 
     from sim.analysis.equilibria import EquilibriumSet
     from sim.analysis.stage import StageGame
@@ -184,7 +187,10 @@ def fill_stage(
         from sim.report.figures import save_figure
         from sim.report.stage_plot import feasible_figure, payoffs_figure
 
-        draw = {"payoffs": payoffs_figure, "feasible": feasible_figure}
+        draw: dict[str, Callable[..., Figure]] = {
+            "payoffs": payoffs_figure,
+            "feasible": feasible_figure,
+        }
         (tmp / "figures").mkdir(exist_ok=True)
         for name in figures:
             fig = draw[name](stage, eqs)
