@@ -290,7 +290,9 @@ def equilibria(
     ] = "auto",
     time_limit: Annotated[
         float,
-        typer.Option(min=0.1, metavar="SECONDS", help="Time limit of the mixed solvers."),
+        typer.Option(
+            min=0.1, max=86_400.0, metavar="SECONDS", help="Time limit of the mixed solvers."
+        ),
     ] = 30.0,
     set_: Annotated[
         list[str] | None,
@@ -332,8 +334,11 @@ def equilibria(
             matrices_file = str(Path(out) / "payoffs.csv")
         elif stage.shape[0] * stage.shape[1] > INLINE_CELLS:
             path = default_matrices_file(stage)
-            write_csv_atomically(stage.table(), path)
-            matrices_file = str(path)
+            try:
+                write_csv_atomically(stage.table(), path)
+                matrices_file = str(path)
+            except OSError as exc:  # a read-only folder: the report still prints
+                _err(f"warning: could not write every cell to {path}: {exc}")
         report = stage_report(stage, eqs, scenario=sc, matrices_file=matrices_file)
         if as_json:
             typer.echo(report.model_dump_json(by_alias=True, indent=1))

@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, SCENARIOS
 from typer.testing import CliRunner
 
+import sim
 from sim.cli import app
 from sim.report.stage_doc import StageReport
 
@@ -29,7 +30,7 @@ def test_every_bundled_scenario(
     res = runner.invoke(app, ["equilibria", str(path), "--json"])
     assert res.exit_code == 0, res.output
     report = StageReport.model_validate_json(res.stdout)  # the documented structure
-    assert report.scenario == path.stem or report.scenario
+    assert report.scenario == sim.load_scenario(path).name
     assert report.equilibria.count == len(report.equilibria.equilibria) >= 1
     for e in report.equilibria.equilibria:
         for played in e.strategies.values():
@@ -150,3 +151,63 @@ def test_stage_round_outside_the_horizon_is_a_located_error(tmp_path: Path) -> N
     path.write_text((SCENARIOS / "ipd.toml").read_text() + "\n[report]\nstage_round = 200\n")
     res = runner.invoke(app, ["validate", str(path)])
     assert res.exit_code == 2 and "report.stage_round" in res.output
+
+
+CHICKEN = """
+[scenario]
+name = "chicken"
+[simulation]
+rounds = 10
+[players.US]
+strategy = "tit_for_tat"
+[players.US.instruments.move]
+labels = ["swerve", "straight"]
+[players.CN]
+strategy = "tit_for_tat"
+[players.CN.instruments.move]
+labels = ["swerve", "straight"]
+[payoffs]
+US = [[0.0, -1.0], [1.0, -10.0]]
+CN = [[0.0, 1.0], [-1.0, -10.0]]
+"""
+
+
+def _solver_processes() -> set[int]:
+    found = set()
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmd = (proc / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"sim.analysis._gambit import _serve" in cmd:
+                found.add(int(proc.name))
+    return found
+
+
+def test_installed_command_solves_mixed_and_leaves_no_solver_behind(tmp_path: Path) -> None:
+    import subprocess
+    import time
+
+    from test_cli import escalate_command
+
+    path = tmp_path / "chicken.toml"
+    path.write_text(CHICKEN)
+    before = _solver_processes()
+    p = subprocess.run(
+        [escalate_command(), "equilibria", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert p.returncode == 0, p.stderr
+    doc = StageReport.model_validate_json(p.stdout)
+    assert doc.equilibria.count == 3 and doc.equilibria.method == "enummixed"
+    assert doc.classification.class_ == "chicken"
+    mixed = [e for e in doc.equilibria.equilibria if not e.pure]
+    assert [pl.exact for pl in mixed[0].strategies["US"]] == ["9/10", "1/10"]
+    for _ in range(20):  # the solver process ends with the command
+        if not _solver_processes() - before:
+            break
+        time.sleep(0.1)
+    assert not _solver_processes() - before

@@ -4,11 +4,14 @@ time limit and degenerate games."""
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 import numpy as np
 import pytest
 from conftest import SCENARIOS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sim
 from sim.analysis import folk
@@ -69,6 +72,9 @@ def test_chicken_two_pure_and_one_mixed() -> None:
     g = symmetric(R=0, S=-1, T=1, P=-10)
     eqs = g.equilibria()
     assert g.classify().name == "chicken"
+    cd = g.critical_discount()
+    assert cd.grim_trigger == pytest.approx(0.5)  # (T-R)/(T-S): the deviator swerves after
+    assert not cd.grim_subgame_perfect  # both going straight for ever is no equilibrium
     assert eqs.method == "enummixed" and eqs.complete and eqs.exact
     assert profiles(eqs) == {
         ((1.0, 0.0), (0.0, 1.0)),
@@ -114,6 +120,7 @@ def test_deadlock() -> None:
     assert profiles(eqs) == {((0.0, 1.0), (0.0, 1.0))}
     cd = g.critical_discount()
     assert cd.grim_trigger is None and cd.tit_for_tat is None  # P > R: no delta will do
+    assert cd.grim_subgame_perfect
     assert not cd.sustains("grim_trigger")
 
 
@@ -133,15 +140,61 @@ def test_harmony_and_asymmetric_games() -> None:
         (3, 0, 5, 1, 1 / 2, 2 / 3),  # Axelrod values, literature.md section 2
         (3, 0, 4, 1, 1 / 3, 1 / 3),  # (T-R)/(T-P) = 1/3 = (T-R)/(R-S)
         (4, 0, 6, 1, 2 / 5, 1 / 2),
-        (3, 2, 5, 1, 1 / 2, 2.0),  # TFT threshold above 1: alternation pays, R - S small
+        (3, 2, 5, 1, 2 / 3, None),  # chicken; (T-R)/(R-S) = 2 > 1: escalating once pays
+        (3, 1, 4, 0, 1 / 3, 1 / 2),  # chicken: after T the deviator restrains (S > P)
+        (3, 4, 2, 1, None, 0.0),  # S > R: grim never holds; against TFT T,S alternating = R
+        (1, 0, 3, 2, None, None),  # deadlock: P > R
+        (3, 2, 1, 0, 0.0, 0.0),  # harmony without temptation
     ],
 )
 def test_critical_discount_formulas(
-    R: float, S: float, T: float, P: float, grim: float, tft: float
+    R: float, S: float, T: float, P: float, grim: float | None, tft: float | None
 ) -> None:
     r = folk.Reduction(R=R, S=S, T=T, P=P)
-    assert folk.grim_trigger_threshold(r) == pytest.approx(grim)
-    assert folk.tit_for_tat_threshold(r) == pytest.approx(tft)
+    assert folk.grim_trigger_threshold(r) == (None if grim is None else pytest.approx(grim))
+    assert folk.tit_for_tat_threshold(r) == (None if tft is None else pytest.approx(tft))
+
+
+def best_against(R: float, S: float, T: float, P: float, delta: float, tft: bool) -> float:
+    """The deviator's best normalised discounted payoff against grim trigger or
+    tit-for-tat, by solving every stationary plan of the two-state decision problem
+    (state: what the other plays this round; grim never leaves D, tit-for-tat copies)."""
+    u = {("C", "C"): R, ("D", "C"): T, ("C", "D"): S, ("D", "D"): P}  # (mine, theirs)
+    best = -np.inf
+    for plan in itertools.product("CD", repeat=2):  # my move when they play C, when D
+        act = dict(zip("CD", plan, strict=True))
+        nxt = {s: (act[s] if tft else ("C" if s == "C" and act[s] == "C" else "D")) for s in "CD"}
+        # v = u + delta * v[next]: two linear equations
+        m = np.eye(2)
+        rhs = np.zeros(2)
+        for k, s in enumerate("CD"):
+            m[k, "CD".index(nxt[s])] -= delta
+            rhs[k] = u[(act[s], s)]
+        v = np.linalg.solve(m, rhs)
+        best = max(best, (1 - delta) * v[0])  # start with the other cooperating
+    return float(best)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.tuples(*[st.integers(-5, 5)] * 4),
+    st.sampled_from([0.05 * k for k in range(1, 20)]),
+)
+def test_thresholds_match_the_best_deviation(rstp: tuple[int, ...], delta: float) -> None:
+    """Restraint is a best reply (nothing beats R) exactly when delta reaches the
+    threshold, checked by solving the deviator's decision problem directly."""
+    R, S, T, P = map(float, rstp)
+    r = folk.Reduction(R=R, S=S, T=T, P=P)
+    for tft, threshold in (
+        (False, folk.grim_trigger_threshold(r)),
+        (True, folk.tit_for_tat_threshold(r)),
+    ):
+        holds = best_against(R, S, T, P, delta, tft) <= R + 1e-9
+        if threshold is None:
+            # never from some delta on: it fails at least close to 1
+            assert best_against(R, S, T, P, 0.999, tft) > R + 1e-9
+        elif abs(delta - threshold) > 1e-6:
+            assert holds == (delta > threshold), (tft, threshold)
 
 
 def test_critical_discount_against_simulated_grim_trigger() -> None:
@@ -246,12 +299,12 @@ def test_time_limit_stops_a_slow_enumeration_with_a_clear_note() -> None:
 
 
 def test_auto_falls_back_to_lcp_when_enumeration_runs_out() -> None:
-    rng = np.random.default_rng(4)
-    a, b = rng.random((14, 14)), rng.random((14, 14))
-    eqs = solve(a, b, time_limit=1.0)
-    assert eqs.method in ("lcp", "enummixed-float")
-    if eqs.method == "lcp":
-        assert not eqs.complete and any("did not finish" in n for n in eqs.notes)
+    rng = np.random.default_rng(3)
+    a, b = rng.random((16, 16)), rng.random((16, 16))
+    eqs = solve(a, b, time_limit=2.0)  # float enumeration of 16 x 16 takes minutes
+    assert eqs.reduced == (16, 16)
+    assert eqs.method == "lcp" and eqs.timed_out and not eqs.complete
+    assert "vertex enumeration, floating point did not finish" in eqs.notes[0]
     assert len(eqs) >= 1 and all(e.regret < 1e-6 for e in eqs)
 
 
@@ -288,3 +341,74 @@ def test_matrices_equal_the_engine_payoffs(name: str) -> None:
         u = game.payoffs(lv, e)
         assert a[i, j] == pytest.approx(u[:, 0], abs=1e-9)
         assert b[i, j] == pytest.approx(u[:, 1], abs=1e-9)
+
+
+# ---------------------------------------------------------------- the solver process
+def test_a_solver_process_that_cannot_start_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sim.analysis import _gambit
+
+    _gambit._drop_server()
+    monkeypatch.setattr(_gambit.sys, "executable", "/bin/false")
+    with pytest.raises(RuntimeError, match="did not start"):
+        _gambit.call(np.eye(3), np.eye(3), "enummixed", 5.0)
+    assert _gambit._server is None
+
+
+def test_an_interrupted_call_does_not_poison_the_next() -> None:
+    """Ctrl-C while Gambit works: the solver process is killed, so its late answer can
+    never be read as the answer to the next game."""
+    import signal
+
+    from sim.analysis import _gambit
+
+    rng = np.random.default_rng(6)
+    big = rng.random((12, 12)), rng.random((12, 12))
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    _gambit.call(np.eye(2), np.eye(2), "enummixed", 30.0)  # the process is up
+    old = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(KeyboardInterrupt):
+            _gambit.call(*big, "enummixed", 60.0)  # exact 12x12 takes far longer
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert _gambit._server is None
+    a, b = symmetric(R=0, S=-1, T=1, P=-10).matrices()
+    eqs = solve(a, b)
+    assert len(eqs) == 3 and not eqs.notes
+
+
+def test_a_gambit_failure_falls_back_and_keeps_the_pure_equilibria(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sim.analysis import _gambit
+
+    def broken(a: object, b: object, method: str, limit: object) -> object:
+        raise RuntimeError(f"{method} failed: infinite probabilities")
+
+    monkeypatch.setattr(_gambit, "call", broken)
+    a, b = symmetric(R=0, S=-1, T=1, P=-10).matrices()
+    eqs = solve(a, b)
+    assert len(eqs) == 2 and all(e.pure for e in eqs)  # the pure ones, complete
+    assert not eqs.complete and not eqs.timed_out
+    assert [n.split(" failed")[0] for n in eqs.notes[:3]] == [
+        "enummixed",
+        "enummixed-float",
+        "lcp",
+    ]
+    assert (
+        eqs.notes[3] == "no mixed equilibrium computed; the pure equilibria listed are all of them"
+    )
+
+
+def test_methods_are_not_run_on_games_dominance_solves() -> None:
+    g = sim.stage_game(sim.load_scenario(SCENARIOS / "ipd.toml"))
+    for method in ("ipa", "lcp", "enummixed"):
+        eqs = g.equilibria(method=method)
+        assert eqs.method == "dominance" and eqs.complete and len(eqs) == 1

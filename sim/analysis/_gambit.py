@@ -31,6 +31,7 @@ import select
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -115,15 +116,25 @@ class _Server:
     without a ``__main__`` guard, from notebooks and from daemonic pool workers alike."""
 
     def __init__(self) -> None:
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115  # closed in close()
         self.proc = subprocess.Popen(
             [sys.executable, "-c", f"from {__name__} import _serve; _serve()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log,
         )
-        if _read(self.proc, STARTUP_LIMIT) != "ready":
+        try:
+            ready = _read(self.proc, STARTUP_LIMIT)
+        except (SolverTimeout, _NoAnswer) as exc:
+            ready = f"no answer ({type(exc).__name__})"
+        if ready != "ready":
+            self.log.seek(0)
+            tail = self.log.read().decode(errors="replace").strip().splitlines()[-3:]
             self.close()
-            raise RuntimeError("the Gambit solver process did not start (is pygambit installed?)")
+            raise RuntimeError(
+                "the Gambit solver process did not start (is pygambit installed?): "
+                + (" / ".join(tail) or str(ready))
+            )
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -141,6 +152,7 @@ class _Server:
         for stream in (self.proc.stdin, self.proc.stdout):
             if stream is not None:
                 stream.close()
+        self.log.close()
 
 
 class _NoAnswer(Exception):
@@ -176,7 +188,8 @@ _lock = threading.Lock()
 
 
 @atexit.register
-def _shutdown() -> None:
+def _drop_server() -> None:
+    """Kill the solver process, if any (also at exit)."""
     global _server
     if _server is not None:
         _server.close()
@@ -198,18 +211,21 @@ def call(a: FloatArray, b: FloatArray, method: str, time_limit: float | None) ->
         try:
             status, payload = _server.ask((a, b, method), max(time_limit, 0.0))
         except SolverTimeout:
-            _server.close()
-            _server = None
+            _drop_server()
             raise SolverTimeout(
                 f"{DESCRIPTION[method]} did not finish within {time_limit:.3g} s"
             ) from None
         except (_NoAnswer, BrokenPipeError):
             code = _server.proc.poll()
-            _server.close()
-            _server = None
+            _drop_server()
             raise RuntimeError(
                 f"{DESCRIPTION[method]} stopped without an answer (exit code {code})"
             ) from None
+        except BaseException:
+            # Interrupted (Ctrl-C) or failed while the request was out: the process may
+            # still answer it later, so it cannot serve the next request.
+            _drop_server()
+            raise
     if status != "ok":
         raise RuntimeError(f"{DESCRIPTION[method]} failed: {payload}")
     found: Found = payload

@@ -8,13 +8,15 @@ and often shrinks the scenario games, whose additive payoffs make most level pro
 dominated, to a few profiles. It then picks a Gambit method by size (``auto``):
 
 * one strategy left for a player: the other's best responses; done, complete;
-* at most 64 cells: vertex enumeration in exact rationals, complete;
+* at most 64 cells: vertex enumeration in exact rationals, complete (in floating point
+  when exact arithmetic runs out of time);
 * at most 16 x 16: vertex enumeration in floating point, complete up to rounding;
 * larger: one equilibrium by Lemke–Howson.
 
-Each enumeration or Lemke–Howson run gets three quarters of the time left; when it runs
-out, the next method takes over (Lemke–Howson after an enumeration, iterated polymatrix
-approximation after Lemke–Howson), and the result says which method answered.
+Each method but the last gets three quarters of the time left; when it runs out or Gambit
+fails on the game, the next takes over (floating point after exact enumeration,
+Lemke–Howson after an enumeration, iterated polymatrix approximation after Lemke–Howson),
+and the result says which method answered.
 
 Every method runs under one time limit. When it passes, the pure equilibria (always
 complete) are returned with ``timed_out`` set and a note saying which method stopped.
@@ -100,7 +102,8 @@ class EquilibriumSet(Sequence[Equilibrium]):
         sets of equilibria; the list then holds the extreme points. ``False`` does not
         prove the game nondegenerate.
     timed_out : bool
-        The time limit stopped a solver; the list holds what was found before.
+        The time limit stopped a solver; the list holds what the next method found, or
+        the pure equilibria when none answered.
     reduced : (int, int)
         Each player's number of profiles left after iterated strict dominance.
     """
@@ -165,21 +168,26 @@ def _dominated(u: FloatArray) -> NDArray[np.bool_]:
     return out
 
 
-def iterated_dominance(a: FloatArray, b: FloatArray) -> tuple[IntArray, IntArray]:
+def iterated_dominance(
+    a: FloatArray, b: FloatArray, time_limit: float | None = None
+) -> tuple[IntArray, IntArray]:
     """Indices of the rows and columns that survive iterated elimination of strictly
     dominated pure strategies. Skipped (everything kept) for games too large to compare
-    all pairs (:data:`DOMINANCE_WORK`)."""
+    all pairs (:data:`DOMINANCE_WORK`). With ``time_limit`` (seconds), elimination stops
+    after the first pass that ends past it; what is left still holds every equilibrium."""
     rows = np.arange(a.shape[0])
     cols = np.arange(a.shape[1])
     if max(a.shape) ** 2 * min(a.shape) > DOMINANCE_WORK * 8:
         return rows, cols
-    while True:
+    stop = None if time_limit is None else time.perf_counter() + time_limit
+    while stop is None or time.perf_counter() < stop:
         r = _dominated(a[np.ix_(rows, cols)])
         rows = rows[~r]
         c = _dominated(b[np.ix_(rows, cols)].T)
         cols = cols[~c]
         if not r.any() and not c.any():
-            return rows, cols
+            break
+    return rows, cols
 
 
 def _equilibrium(
@@ -224,7 +232,7 @@ def _degenerate(a: FloatArray, b: FloatArray, found: Sequence[Equilibrium]) -> b
 def _auto(n0: int, n1: int) -> list[str]:
     """The methods ``auto`` tries in turn, each after the one before ran out of time."""
     if n0 * n1 <= 64:
-        return ["enummixed", "lcp"]
+        return ["enummixed", "enummixed-float", "lcp"]
     if max(n0, n1) <= 16:
         return ["enummixed-float", "lcp"]
     return ["lcp", "ipa"]
@@ -257,6 +265,8 @@ def solve(
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+    if time_limit is not None and not np.isfinite(time_limit):
+        time_limit = None
     start = time.perf_counter()
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     pure = _pure(a, b)
@@ -271,7 +281,8 @@ def solve(
             time.perf_counter() - start,
             (a.shape[0], a.shape[1]),
         )
-    rows, cols = iterated_dominance(a, b)
+    # dominance may use a quarter of the time limit; its passes are not interruptible
+    rows, cols = iterated_dominance(a, b, None if time_limit is None else time_limit / 4)
     reduced = (len(rows), len(cols))
     notes: list[str] = []
     if reduced != a.shape:
@@ -296,12 +307,13 @@ def solve(
             tuple(notes),
         )
 
-    if method == "auto" and min(reduced) == 1:
+    if min(reduced) == 1:
         # One player has a single undominated profile: the other's best responses to it
-        # are the extreme equilibria, and they are all pure.
+        # are the extreme equilibria, and they are all pure. No solver is needed.
         return done([], "dominance", True, True, False)
     plan = _auto(*reduced) if method == "auto" else [method]
     budget = time_limit  # solver seconds left (the solver process's start does not count)
+    late = False
     ra, rb = a[np.ix_(rows, cols)], b[np.ix_(rows, cols)]
     for k, m in enumerate(plan):
         give = budget
@@ -311,8 +323,12 @@ def solve(
             found = _gambit.call(ra, rb, m, give)
         except _gambit.SolverTimeout as exc:
             notes.append(str(exc))
+            late = True
             if budget is not None and give is not None:
                 budget -= give
+            continue
+        except RuntimeError as exc:  # Gambit failed on this game: say so, try the next
+            notes.append(str(exc))
             continue
         mixed, dropped = [], 0
         exact_of = found.exact or (None,) * len(found.profiles)
@@ -333,12 +349,13 @@ def solve(
             notes.append(
                 f"{dropped} profile(s) from {m} failed the best-response check and were dropped"
             )
-        return done(mixed, m, m in _gambit.COMPLETE, m == "enummixed", False)
+        return done(mixed, m, m in _gambit.COMPLETE, m == "enummixed", late)
     notes.append(
-        f"no mixed equilibrium computed within the time limit of {time_limit:.3g} s; "
-        "the pure equilibria listed are all of them"
+        "no mixed equilibrium computed"
+        + (f" within the time limit of {time_limit:.3g} s" if late else "")
+        + "; the pure equilibria listed are all of them"
     )
-    return done([], "+".join(plan), False, False, True)
+    return done([], "+".join(plan), False, False, late)
 
 
 def _lift(values: tuple[str, ...], keep: IntArray, n: int) -> tuple[str, ...]:

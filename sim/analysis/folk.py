@@ -72,27 +72,49 @@ def classify(a: FloatArray, b: FloatArray) -> tuple[str, tuple[str, str]]:
     return (sides[0] if sides[0] == sides[1] else "other"), (sides[0], sides[1])
 
 
+def _min_delta(gain: float, slope: float) -> float | None:
+    """The least ``delta`` in [0, 1] from which ``delta * slope >= gain`` holds for every larger
+    ``delta`` up to 1; ``None`` when it fails for ``delta`` close to 1."""
+    if slope > 0:
+        threshold = max(0.0, gain / slope)
+        return threshold if threshold <= 1.0 else None
+    if slope == 0:
+        return 0.0 if gain <= 0 else None
+    return 0.0 if gain <= slope else None  # holds for delta <= gain/slope, which must reach 1
+
+
 def grim_trigger_threshold(r: Reduction) -> float | None:
-    """Smallest discount factor at which grim trigger sustains mutual restraint for this
-    player: ``(T - R) / (T - P)``; 0 when there is no temptation (``T <= R``); ``None``
-    when punishment does not hurt (``P >= R``), so no discount factor will do."""
-    if r.T <= r.R:
-        return 0.0
-    if r.P >= r.R:
-        return None
-    return (r.T - r.R) / (r.T - r.P)
+    """Smallest discount factor from which grim trigger sustains mutual restraint against
+    this player's best deviation (a Nash threshold).
+
+    A deviator gets ``T`` once, and then, facing escalation for ever, the better of
+    escalating too (``P``) and restraining (``S``): restraint holds when
+    ``R >= (1 - delta) T + delta max(P, S)``, i.e. ``delta >= (T - R) / (T - max(P, S))``;
+    with ``P >= S`` this is the textbook ``(T - R) / (T - P)`` (literature.md section 2).
+    0 when no deviation pays; ``None`` when one pays for every discount factor close to 1.
+    The threat is subgame perfect only when escalating for ever is itself an equilibrium of
+    the reduction (``P >= S`` for both players; :attr:`CriticalDiscount`).
+    """
+    worst = max(r.P, r.S)
+    return _min_delta(r.T - r.R, r.T - worst)
 
 
 def tit_for_tat_threshold(r: Reduction) -> float | None:
-    """Smallest discount factor at which tit-for-tat against tit-for-tat is a Nash
-    equilibrium for this player: the larger of ``(T - R) / (T - P)`` (against defecting
-    for ever) and ``(T - R) / (R - S)`` (against alternating); 0 without temptation;
-    ``None`` when one deviation pays at every discount factor (``P >= R`` or ``S >= R``)."""
-    if r.T <= r.R:
-        return 0.0
-    if r.P >= r.R or r.S >= r.R:
+    """Smallest discount factor from which tit-for-tat against tit-for-tat is a Nash
+    equilibrium for this player (literature.md section 2).
+
+    Against tit-for-tat a deviator's best plan is escalating for ever (``T`` then ``P``:
+    ``delta >= (T - R) / (T - P)``) or escalating once and then restraining, which
+    tit-for-tat answers one round later (``T`` then ``S``, as in alternating:
+    ``delta >= (T - R) / (R - S)``); the threshold is the larger. 2/3 with Axelrod's
+    payoffs. 0 when neither pays; ``None`` when one pays for every discount factor close
+    to 1 (``P >= R`` with temptation, or a threshold above 1).
+    """
+    forever = _min_delta(r.T - r.R, r.T - r.P)
+    once = _min_delta(r.T - r.R, r.R - r.S)
+    if forever is None or once is None:
         return None
-    return max((r.T - r.R) / (r.T - r.P), (r.T - r.R) / (r.R - r.S))
+    return max(forever, once)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,9 @@ class CriticalDiscount:
     tit_for_tat: float | None
     by_player: dict[str, dict[str, float | None]]
     discount: float
+    #: Whether grim trigger's punishment, both escalating for ever, is itself an equilibrium
+    #: of the reduction (``P >= S`` for both), so that its threshold is subgame perfect too.
+    grim_subgame_perfect: bool
 
     def sustains(self, which: str) -> bool:
         """Whether the scenario's discount factor reaches the threshold of ``which``
@@ -207,8 +210,13 @@ class StageGame:
                 None if any(v is None for v in values) else max(v for v in values if v is not None)
             )
 
+        perfect = all(r.P >= r.S for r in self.reductions())
         return CriticalDiscount(
-            game_level("grim_trigger"), game_level("tit_for_tat"), by_player, self.discount
+            game_level("grim_trigger"),
+            game_level("tit_for_tat"),
+            by_player,
+            self.discount,
+            perfect,
         )
 
     @cached_property

@@ -86,11 +86,20 @@ class ClassificationDoc(_Doc):
 
 
 class DiscountDoc(_Doc):
+    """Critical discount factors of the restrain-versus-escalate reduction (Nash
+    thresholds against each player's best deviation; null: no discount factor below 1)."""
+
     grim_trigger: float | None = Field(
-        description="(T-R)/(T-P), the larger of the players'; null: never sustained."
+        description="(T-R)/(T-max(P,S)), the larger of the players'; null: never sustained."
     )
-    tit_for_tat: float | None = Field(description="max((T-R)/(T-P), (T-R)/(R-S)).")
+    tit_for_tat: float | None = Field(
+        description="max((T-R)/(T-P), (T-R)/(R-S)), the larger of the players'; null: never."
+    )
     by_player: dict[str, dict[str, float | None]]
+    grim_subgame_perfect: bool = Field(
+        description="Both escalating for ever is an equilibrium of the reduction (P >= S for "
+        "both), so grim trigger's threat is credible and its threshold subgame perfect."
+    )
     scenario_discount: float = Field(description="The scenario's [simulation] discount.")
     sustains: dict[str, bool] = Field(
         description="Whether the scenario's discount factor reaches each threshold."
@@ -229,6 +238,7 @@ def stage_report(
             grim_trigger=_finite(cd.grim_trigger),
             tit_for_tat=_finite(cd.tit_for_tat),
             by_player=cd.by_player,
+            grim_subgame_perfect=cd.grim_subgame_perfect,
             scenario_discount=cd.discount,
             sustains={k: cd.sustains(k) for k in ("grim_trigger", "tit_for_tat")},
         ),

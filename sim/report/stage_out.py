@@ -98,8 +98,8 @@ def render_text(report: StageReport) -> str:
     out.append(f"Restrain versus escalate: {cls.class_}. {sides}")
     cd = report.critical_discount
     out.append(
-        f"Critical discount factors: grim trigger {_num(cd.grim_trigger)}, "
-        f"tit-for-tat {_num(cd.tit_for_tat)}."
+        f"Critical discount factors of the reduction: grim trigger {_num(cd.grim_trigger)}, "
+        f"tit-for-tat {_num(cd.tit_for_tat)} (none: no discount factor below 1 will do)."
     )
     verdicts = []
     for key, name in (("grim_trigger", "grim trigger"), ("tit_for_tat", "tit-for-tat")):
@@ -111,6 +111,11 @@ def render_text(report: StageReport) -> str:
             verb = "sustains" if cd.sustains[key] else "does not sustain"
             verdicts.append(f"{name} {verb} restraint (delta {sign} {threshold:.4g})")
     out.append(f"  With the scenario's delta = {cd.scenario_discount:.6g}: " + "; ".join(verdicts))
+    if cd.grim_trigger is not None and not cd.grim_subgame_perfect:
+        out.append(
+            "  Grim trigger's threat is not credible here: escalating for ever is not an "
+            "equilibrium of the reduction (S > P), so its threshold is Nash, not perfect."
+        )
     mm = report.minmax
     out.append(
         "Minmax values: "
