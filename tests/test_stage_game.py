@@ -300,9 +300,9 @@ def test_time_limit_stops_a_slow_enumeration_with_a_clear_note() -> None:
 
 def test_auto_falls_back_to_lcp_when_enumeration_runs_out() -> None:
     rng = np.random.default_rng(3)
-    a, b = rng.random((16, 16)), rng.random((16, 16))
-    eqs = solve(a, b, time_limit=2.0)  # float enumeration of 16 x 16 takes minutes
-    assert eqs.reduced == (16, 16)
+    a, b = rng.random((12, 12)), rng.random((12, 12))
+    eqs = solve(a, b, time_limit=0.4)  # float enumeration of 12 x 12 takes seconds
+    assert eqs.reduced == (12, 12)
     assert eqs.method == "lcp" and eqs.timed_out and not eqs.complete
     assert "vertex enumeration, floating point did not finish" in eqs.notes[0]
     assert len(eqs) >= 1 and all(e.regret < 1e-6 for e in eqs)

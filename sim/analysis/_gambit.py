@@ -232,6 +232,15 @@ def call(a: FloatArray, b: FloatArray, method: str, time_limit: float | None) ->
     return found
 
 
+def start() -> None:
+    """Start the solver process now if it is not running (so that its start, about 3 s,
+    is not taken from a time limit)."""
+    global _server
+    with _lock:
+        if _server is None or not _server.alive():
+            _server = _Server()
+
+
 def _write(out: Any, obj: Any) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     out.write(struct.pack("<Q", len(data)) + data)

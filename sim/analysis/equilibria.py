@@ -8,15 +8,18 @@ and often shrinks the scenario games, whose additive payoffs make most level pro
 dominated, to a few profiles. It then picks a Gambit method by size (``auto``):
 
 * one strategy left for a player: the other's best responses; done, complete;
-* at most 64 cells: vertex enumeration in exact rationals, complete (in floating point
+* at most 36 cells: vertex enumeration in exact rationals, complete (in floating point
   when exact arithmetic runs out of time);
-* at most 16 x 16: vertex enumeration in floating point, complete up to rounding;
-* larger: one equilibrium by Lemke–Howson.
+* at most 12 x 12: vertex enumeration in floating point, complete up to rounding;
+* larger: one equilibrium by Lemke–Howson, restarted up to three times on the game with
+  its strategies in other (fixed) orders, which changes the path Gambit's floating-point
+  Lemke–Howson follows (it can stall on one order and finish at once on another).
 
-Each method but the last gets three quarters of the time left; when it runs out or Gambit
-fails on the game, the next takes over (floating point after exact enumeration,
-Lemke–Howson after an enumeration, iterated polymatrix approximation after Lemke–Howson),
-and the result says which method answered.
+Each attempt may use a share of the time left: half for exact enumeration, three
+quarters for floating-point enumeration before Lemke–Howson, a quarter, a third, a half
+and three quarters for the four Lemke–Howson runs, all the rest for the last. When one
+runs out of time or Gambit fails on the game, the next takes over (iterated polymatrix
+approximation after the last Lemke–Howson run), and the result says which answered.
 
 Every method runs under one time limit. When it passes, the pure equilibria (always
 complete) are returned with ``timed_out`` set and a note saying which method stopped.
@@ -229,13 +232,28 @@ def _degenerate(a: FloatArray, b: FloatArray, found: Sequence[Equilibrium]) -> b
     return False
 
 
-def _auto(n0: int, n1: int) -> list[str]:
-    """The methods ``auto`` tries in turn, each after the one before ran out of time."""
-    if n0 * n1 <= 64:
-        return ["enummixed", "enummixed-float", "lcp"]
-    if max(n0, n1) <= 16:
-        return ["enummixed-float", "lcp"]
-    return ["lcp", "ipa"]
+#: Lemke–Howson restarts ``auto`` makes on large games, each on the game with its
+#: strategies in another (fixed, seeded) order, which changes the path Gambit follows.
+LCP_RESTARTS = 4
+
+
+def _auto(n0: int, n1: int) -> list[tuple[str, int, float]]:
+    """The attempts ``auto`` makes in turn, each after the one before ran out of time or
+    failed: (method, strategy order, share of the time left it may use)."""
+    if n0 * n1 <= 36:
+        return [("enummixed", 0, 0.5), ("enummixed-float", 0, 0.75), ("lcp", 0, 1.0)]
+    if max(n0, n1) <= 12:
+        return [("enummixed-float", 0, 0.75), ("lcp", 0, 1.0)]
+    restarts = [("lcp", k, 1.0 / (LCP_RESTARTS + 1 - k)) for k in range(LCP_RESTARTS)]
+    return [*restarts, ("ipa", 0, 1.0)]
+
+
+def _order(n: int, k: int, player: int) -> IntArray:
+    """Strategy order ``k`` of a player with ``n`` strategies: 0 is the game's own order,
+    others are fixed permutations (seeded by ``k`` and the player)."""
+    if k == 0:
+        return np.arange(n)
+    return np.random.default_rng(np.random.SeedSequence([k, player])).permutation(n)
 
 
 def solve(
@@ -252,9 +270,9 @@ def solve(
         or one of Gambit's: ``enummixed``, ``enummixed-float``, ``lcp``, ``lcp-all``,
         ``ipa``.
     time_limit : float or None
-        Seconds for the mixed solvers together; ``None`` for no limit (they then run in
-        this process). Starting the solver process (about 3 s, once per process and after
-        each time-out) does not count.
+        Wall-clock seconds for dominance and the mixed solvers together; ``None`` for no
+        limit (they then run in this process). The first start of the solver process
+        (about 3 s, once per Python process) does not count; restarts after a time-out do.
 
     Returns
     -------
@@ -311,21 +329,20 @@ def solve(
         # One player has a single undominated profile: the other's best responses to it
         # are the extreme equilibria, and they are all pure. No solver is needed.
         return done([], "dominance", True, True, False)
-    plan = _auto(*reduced) if method == "auto" else [method]
-    budget = time_limit  # solver seconds left (the solver process's start does not count)
+    plan = _auto(*reduced) if method == "auto" else [(method, 0, 1.0)]
+    deadline = None
+    if time_limit is not None:
+        _gambit.start()  # its first start is not taken from the limit; restarts are
+        deadline = time.perf_counter() + time_limit
     late = False
-    ra, rb = a[np.ix_(rows, cols)], b[np.ix_(rows, cols)]
-    for k, m in enumerate(plan):
-        give = budget
-        if give is not None and k + 1 < len(plan):
-            give *= 0.75  # leave time for the fallback
+    for m, k, share in plan:
+        give = None if deadline is None else max(0.0, deadline - time.perf_counter()) * share
+        pr, pc = rows[_order(len(rows), k, 0)], cols[_order(len(cols), k, 1)]
         try:
-            found = _gambit.call(ra, rb, m, give)
+            found = _gambit.call(a[np.ix_(pr, pc)], b[np.ix_(pr, pc)], m, give)
         except _gambit.SolverTimeout as exc:
-            notes.append(str(exc))
+            notes.append(str(exc) + (f" (strategy order {k})" if k else ""))
             late = True
-            if budget is not None and give is not None:
-                budget -= give
             continue
         except RuntimeError as exc:  # Gambit failed on this game: say so, try the next
             notes.append(str(exc))
@@ -334,11 +351,11 @@ def solve(
         exact_of = found.exact or (None,) * len(found.profiles)
         for (x, y), ex in zip(found.profiles, exact_of, strict=True):
             fx, fy = np.zeros(a.shape[0]), np.zeros(a.shape[1])
-            fx[rows], fy[cols] = x, y
+            fx[pr], fy[pc] = x, y
             full_exact = (
                 None
                 if ex is None
-                else (_lift(ex[0], rows, a.shape[0]), _lift(ex[1], cols, a.shape[1]))
+                else (_lift(ex[0], pr, a.shape[0]), _lift(ex[1], pc, a.shape[1]))
             )
             eq = _equilibrium(a, b, fx, fy, full_exact)
             if eq.regret <= CHECK_TOL * _scale(a, b):
@@ -355,7 +372,7 @@ def solve(
         + (f" within the time limit of {time_limit:.3g} s" if late else "")
         + "; the pure equilibria listed are all of them"
     )
-    return done([], "+".join(plan), False, False, late)
+    return done([], "+".join(dict.fromkeys(m for m, _, _ in plan)), False, False, late)
 
 
 def _lift(values: tuple[str, ...], keep: IntArray, n: int) -> tuple[str, ...]:
