@@ -16,8 +16,8 @@ dominated, to a few profiles. It then picks a Gambit method by size (``auto``):
   Lemke–Howson follows (it can stall on one order and finish at once on another).
 
 Each attempt may use a share of the time left: half for exact enumeration, three
-quarters for floating-point enumeration before Lemke–Howson, a quarter, a third, a half
-and three quarters for the four Lemke–Howson runs, all the rest for the last. When one
+quarters for floating-point enumeration before Lemke–Howson, and a fifth of the limit
+for each of the four Lemke–Howson runs and for the approximation after them. When one
 runs out of time or Gambit fails on the game, the next takes over (iterated polymatrix
 approximation after the last Lemke–Howson run), and the result says which answered.
 
@@ -244,8 +244,14 @@ def _auto(n0: int, n1: int) -> list[tuple[str, int, float]]:
         return [("enummixed", 0, 0.5), ("enummixed-float", 0, 0.75), ("lcp", 0, 1.0)]
     if max(n0, n1) <= 12:
         return [("enummixed-float", 0, 0.75), ("lcp", 0, 1.0)]
-    restarts = [("lcp", k, 1.0 / (LCP_RESTARTS + 1 - k)) for k in range(LCP_RESTARTS)]
-    return [*restarts, ("ipa", 0, 1.0)]
+    return [*_lcp_restarts(last=False), ("ipa", 0, 1.0)]
+
+
+def _lcp_restarts(last: bool = True) -> list[tuple[str, int, float]]:
+    """Lemke–Howson on :data:`LCP_RESTARTS` strategy orders, sharing the time equally (the
+    last takes all that is left when nothing follows it)."""
+    n = LCP_RESTARTS
+    return [("lcp", k, 1.0 if last and k == n - 1 else 1.0 / (n + 1 - k)) for k in range(n)]
 
 
 def _order(n: int, k: int, player: int) -> IntArray:
@@ -267,8 +273,8 @@ def solve(
         Payoffs of the row and the column player.
     method : str
         ``auto`` (see the module docstring), ``pure`` (pure equilibria only, complete),
-        or one of Gambit's: ``enummixed``, ``enummixed-float``, ``lcp``, ``lcp-all``,
-        ``ipa``.
+        or one of Gambit's: ``enummixed``, ``enummixed-float``, ``lcp`` (restarted on
+        reordered strategies as under ``auto``), ``lcp-all``, ``ipa``.
     time_limit : float or None
         Wall-clock seconds for dominance and the mixed solvers together; ``None`` for no
         limit (they then run in this process). The first start of the solver process
@@ -329,7 +335,12 @@ def solve(
         # One player has a single undominated profile: the other's best responses to it
         # are the extreme equilibria, and they are all pure. No solver is needed.
         return done([], "dominance", True, True, False)
-    plan = _auto(*reduced) if method == "auto" else [(method, 0, 1.0)]
+    if method == "auto":
+        plan = _auto(*reduced)
+    elif method == "lcp":
+        plan = _lcp_restarts()
+    else:
+        plan = [(method, 0, 1.0)]
     deadline = None
     if time_limit is not None:
         _gambit.start()  # its first start is not taken from the limit; restarts are
