@@ -202,21 +202,19 @@ def call(a: FloatArray, b: FloatArray, method: str, time_limit: float | None) ->
     Raises :class:`SolverTimeout` when the limit passes (the solver process is killed), and
     ``RuntimeError`` when the solver fails.
     """
-    global _server
     if time_limit is None:
         return solve(a, b, method)
     with _lock:
-        if _server is None or not _server.alive():
-            _server = _Server()
+        server = _running()
         try:
-            status, payload = _server.ask((a, b, method), max(time_limit, 0.0))
+            status, payload = server.ask((a, b, method), max(time_limit, 0.0))
         except SolverTimeout:
             _drop_server()
             raise SolverTimeout(
                 f"{DESCRIPTION[method]} did not finish within {time_limit:.3g} s"
             ) from None
         except (_NoAnswer, BrokenPipeError):
-            code = _server.proc.poll()
+            code = server.proc.poll()
             _drop_server()
             raise RuntimeError(
                 f"{DESCRIPTION[method]} stopped without an answer (exit code {code})"
@@ -232,13 +230,19 @@ def call(a: FloatArray, b: FloatArray, method: str, time_limit: float | None) ->
     return found
 
 
+def _running() -> _Server:
+    """The solver process, started if it is not running (call with ``_lock`` held)."""
+    global _server
+    if _server is None or not _server.alive():
+        _server = _Server()
+    return _server
+
+
 def start() -> None:
     """Start the solver process now if it is not running (so that its start, about 3 s,
     is not taken from a time limit)."""
-    global _server
     with _lock:
-        if _server is None or not _server.alive():
-            _server = _Server()
+        _running()
 
 
 def _write(out: Any, obj: Any) -> None:

@@ -206,9 +206,10 @@ def _equilibrium(
     return Equilibrium(x, y, (float(x @ a @ y), float(x @ b @ y)), regret(a, b, x, y), exact)
 
 
-def _pure(a: FloatArray, b: FloatArray) -> list[Equilibrium]:
+def _pure(a: FloatArray, b: FloatArray, masks: tuple[NDArray[np.bool_], ...]) -> list[Equilibrium]:
+    row_best, col_best = masks
     out = []
-    for i, j in pure_equilibria(a, b):
+    for i, j in zip(*np.nonzero(row_best & col_best), strict=True):
         x, y = np.zeros(a.shape[0]), np.zeros(a.shape[1])
         x[i] = y[j] = 1.0
         out.append(_equilibrium(a, b, x, y, (_unit(len(x), i), _unit(len(y), j))))
@@ -219,8 +220,13 @@ def _unit(n: int, i: int) -> tuple[str, ...]:
     return tuple("1" if k == i else "0" for k in range(n))
 
 
-def _degenerate(a: FloatArray, b: FloatArray, found: Sequence[Equilibrium]) -> bool:
-    row_best, col_best = best_response_masks(a, b)
+def _degenerate(
+    a: FloatArray,
+    b: FloatArray,
+    found: Sequence[Equilibrium],
+    masks: tuple[NDArray[np.bool_], ...],
+) -> bool:
+    row_best, col_best = masks
     if (row_best.sum(axis=0) > 1).any() or (col_best.sum(axis=1) > 1).any():
         return True
     tol = CHECK_TOL * _scale(a, b)
@@ -293,27 +299,10 @@ def solve(
         time_limit = None
     start = time.perf_counter()
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    pure = _pure(a, b)
-    if method == "pure":
-        return EquilibriumSet(
-            tuple(pure),
-            "pure",
-            False,
-            True,
-            _degenerate(a, b, pure),
-            False,
-            time.perf_counter() - start,
-            (a.shape[0], a.shape[1]),
-        )
-    # dominance may use a quarter of the time limit; its passes are not interruptible
-    rows, cols = iterated_dominance(a, b, None if time_limit is None else time_limit / 4)
-    reduced = (len(rows), len(cols))
+    masks = best_response_masks(a, b)
+    pure = _pure(a, b, masks)
+    reduced = (a.shape[0], a.shape[1])
     notes: list[str] = []
-    if reduced != a.shape:
-        notes.append(
-            f"iterated strict dominance leaves {reduced[0]} x {reduced[1]} of "
-            f"{a.shape[0]} x {a.shape[1]} profiles"
-        )
 
     def done(
         found: list[Equilibrium], how: str, complete: bool, exact: bool, late: bool
@@ -324,12 +313,23 @@ def solve(
             how,
             complete,
             exact,
-            _degenerate(a, b, kept),
+            _degenerate(a, b, kept, masks),
             late,
             time.perf_counter() - start,
             reduced,
             tuple(notes),
         )
+
+    if method == "pure":
+        return done([], "pure", False, True, False)
+    # dominance may use a quarter of the time limit; its passes are not interruptible
+    rows, cols = iterated_dominance(a, b, None if time_limit is None else time_limit / 4)
+    if (len(rows), len(cols)) != reduced:
+        notes.append(
+            f"iterated strict dominance leaves {len(rows)} x {len(cols)} of "
+            f"{reduced[0]} x {reduced[1]} profiles"
+        )
+        reduced = (len(rows), len(cols))
 
     if min(reduced) == 1:
         # One player has a single undominated profile: the other's best responses to it

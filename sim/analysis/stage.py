@@ -126,11 +126,18 @@ class StageGame:
     def labels(self, player: int) -> list[str]:
         """A label per level profile of ``player``: its instruments' level labels joined by
         ``" | "`` in the order of :meth:`instruments` (one instrument: the level label)."""
-        own = [self.game.instruments[j] for j in self.game.of(player)]
-        return [
-            SEP.join(inst.labels[lv] for inst, lv in zip(own, prof, strict=True))
-            for prof in self.game.profiles(player)
-        ]
+        return list(self._labels[player])
+
+    @cached_property
+    def _labels(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        def of(player: int) -> tuple[str, ...]:
+            own = [self.game.instruments[j] for j in self.game.of(player)]
+            return tuple(
+                SEP.join(inst.labels[lv] for inst, lv in zip(own, prof, strict=True))
+                for prof in self.game.profiles(player)
+            )
+
+        return of(0), of(1)
 
     @property
     def decouples(self) -> bool:
@@ -227,9 +234,13 @@ class StageGame:
         """Each player's pure and mixed minmax value (linear programs)."""
         return self._minmax
 
+    @cached_property
+    def _region(self) -> folk.FeasibleRegion:
+        return folk.feasible_region(self._a, self._b, self._minmax)
+
     def feasible_region(self) -> folk.FeasibleRegion:
         """The convex hull of the pure payoff pairs and its individually rational part."""
-        return folk.feasible_region(self._a, self._b, self._minmax)
+        return self._region
 
     def summary(self) -> dict[str, Any]:
         """Headline facts as a flat dictionary (for notebooks)."""

@@ -8,7 +8,6 @@ and scripts can read the output back with ``StageReport.model_validate_json``.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -166,10 +165,6 @@ def _played(stage: StageGame, e: Equilibrium, p: int) -> list[Played]:
     ]
 
 
-def _finite(x: float | None) -> float | None:
-    return None if x is None or not math.isfinite(x) else float(x)
-
-
 def stage_report(
     stage: StageGame,
     eqs: EquilibriumSet,
@@ -235,8 +230,8 @@ def stage_report(
             definitions=dict(folk.CLASSES),
         ),
         critical_discount=DiscountDoc(
-            grim_trigger=_finite(cd.grim_trigger),
-            tit_for_tat=_finite(cd.tit_for_tat),
+            grim_trigger=cd.grim_trigger,
+            tit_for_tat=cd.tit_for_tat,
             by_player=cd.by_player,
             grim_subgame_perfect=cd.grim_subgame_perfect,
             scenario_discount=cd.discount,
