@@ -17,6 +17,7 @@ from sim._version import __version__
 
 if TYPE_CHECKING:
     from sim.analysis.stage import StageGame, stage_game
+    from sim.analysis.tournament import TournamentResult, tournament
     from sim.errors import ModelError, ScenarioError, SimError
     from sim.model import Game, Instrument
     from sim.result import Result
@@ -34,11 +35,13 @@ __all__ = [
     "SimError",
     "StageGame",
     "Strategy",
+    "TournamentResult",
     "__version__",
     "load_scenario",
     "register",
     "simulate",
     "stage_game",
+    "tournament",
 ]
 
 _LAZY = {
@@ -53,6 +56,8 @@ _LAZY = {
     "simulate": "sim.simulation",
     "stage_game": "sim.analysis.stage",
     "StageGame": "sim.analysis.stage",
+    "tournament": "sim.analysis.tournament",
+    "TournamentResult": "sim.analysis.tournament",
     "Strategy": "sim.strategies",
     "register": "sim.strategies",
 }

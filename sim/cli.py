@@ -66,18 +66,14 @@ def _handled(debug: bool) -> Iterator[None]:
 def _parse_sets(items: list[str]) -> dict[str, Any]:
     """``PATH=VALUE`` pairs; VALUE is read as a TOML value (0.5, true, [1, 2], "x"), and as a
     bare string when it is not one (``--set players.US.strategy=tit_for_tat``)."""
-    import tomllib
+    from sim.strategies.registry import parse_value
 
     changes: dict[str, Any] = {}
     for item in items:
         path, sep, raw = item.partition("=")
         if not sep or not path.strip():
             raise BadInput(f"--set {item!r}: expected PATH=VALUE, e.g. noise.execution=0.02")
-        try:
-            value = tomllib.loads(f"v = {raw}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = raw
-        changes[path.strip()] = value
+        changes[path.strip()] = parse_value(raw)
     return changes
 
 

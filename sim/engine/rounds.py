@@ -139,8 +139,11 @@ class Streams:
         )
 
 
-def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
+def iter_rounds(plan: Plan, n: int, streams: Streams, start: int = 0) -> Iterator[Step]:
     """Play ``plan.rules.rounds`` rounds of ``n`` matches at once, yielding each :class:`Step`.
+
+    ``start`` is the global index of the batch's first match (a tournament's lineup plays
+    different strategies on different matches, see :mod:`sim.strategies.lineup`).
 
     Per round, in this order (execution noise, perception noise and strategies each draw
     from their own streams, see :mod:`sim._rng`): each player perceives the opponent's
@@ -165,7 +168,7 @@ def iter_rounds(plan: Plan, n: int, streams: Streams) -> Iterator[Step]:
     p_seen = [rules.perception[1 - o] for o in owner]
     spans = game.spans
     seats = [Seat(game, p, plan.calendar) for p in (0, 1)]
-    players = [plan.strategies[p].build(seats[p], n) for p in (0, 1)]
+    players = [plan.strategies[p].build(seats[p], n, start=start) for p in (0, 1)]
     # The bundled strategies return levels on the ladder; others are clipped before the
     # narrowing to int8, so that a target off the ladder cannot wrap around.
     bundled = [type(s).__module__.startswith("sim.strategies.") for s in players]

@@ -9,13 +9,17 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
+from typing import Protocol, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
 
 from sim._rng import STREAM_UNIT
-from sim.engine.reduce import RunData, _Partial, merge, reduce_rounds
+from sim.engine.reduce import RunData, merge, reduce_rounds
 from sim.engine.rounds import Plan, Step, Streams, iter_rounds
 from sim.errors import SimError
 
@@ -24,6 +28,27 @@ from sim.errors import SimError
 MAX_BLOCK = 64 * STREAM_UNIT
 
 Progress = Callable[[int, int], None]
+
+P = TypeVar("P")
+P_co = TypeVar("P_co", covariant=True)
+R = TypeVar("R")
+
+
+class Reducer(Protocol[P_co]):
+    """Turns the rounds of a block into that block's partial result (a module-level
+    function, so that worker processes can receive it): ``reduce(plan, steps, n, offset,
+    unit_starts, sample)``, like :func:`sim.engine.reduce.reduce_rounds`."""
+
+    def __call__(
+        self,
+        plan: Plan,
+        steps: Iterator[Step],
+        n: int,
+        offset: int,
+        unit_starts: NDArray[np.intp],
+        sample: int,
+        /,
+    ) -> P_co: ...
 
 
 def default_workers() -> int:
@@ -58,16 +83,18 @@ def run_block(
     start: int,
     stop: int,
     sample: int,
+    reduce: Reducer[P],
     tick: Callable[[int], None] | None = None,
-) -> _Partial:
-    """Simulate matches ``start..stop-1`` of the run seeded with ``seed``; ``tick(t)`` is
-    called after each round ``t``."""
+) -> P:
+    """Simulate matches ``start..stop-1`` of the run seeded with ``seed`` and reduce them
+    with ``reduce`` (:func:`sim.engine.reduce.reduce_rounds` for a run's full reduction);
+    ``tick(t)`` is called after each round ``t``."""
     streams = Streams.for_matches(seed, start, stop)
     n = stop - start
-    steps = iter_rounds(plan, n, streams)
+    steps = iter_rounds(plan, n, streams, start)
     if tick is not None:
         steps = _ticking(steps, tick)
-    return reduce_rounds(plan, steps, n, start, streams.execution.unit_starts, sample)
+    return reduce(plan, steps, n, start, streams.execution.unit_starts, sample)
 
 
 def _ticking(steps: Iterator[Step], tick: Callable[[int], None]) -> Iterator[Step]:
@@ -98,6 +125,33 @@ def run_plan(
     progress : called as ``progress(matches_done, matches)``, after each round when this
         process simulates, after each block when worker processes do.
     """
+    return run_blocks(
+        plan,
+        matches=matches,
+        seed=seed,
+        workers=workers,
+        block_size=block_size,
+        sample=sample,
+        progress=progress,
+        reduce=reduce_rounds,
+        combine=merge,
+    )
+
+
+def run_blocks(
+    plan: Plan,
+    *,
+    matches: int,
+    seed: int,
+    workers: int | None,
+    block_size: int | None,
+    sample: int,
+    progress: Progress | None,
+    reduce: Reducer[P],
+    combine: Callable[[Sequence[P], Plan], R],
+) -> R:
+    """:func:`run_plan` with another reduction: each block is reduced by ``reduce`` (in its
+    worker process) and ``combine(parts, plan)`` joins the parts, given in block order."""
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
     workers = default_workers() if workers is None else workers
@@ -108,15 +162,21 @@ def run_plan(
     if processes == 1:
         parts = [
             run_block(
-                plan, seed, a, b, sample, _round_ticker(progress, a, b, matches, plan.rules.rounds)
+                plan,
+                seed,
+                a,
+                b,
+                sample,
+                reduce,
+                _round_ticker(progress, a, b, matches, plan.rules.rounds),
             )
             for a, b in blocks
         ]
-        return merge(parts, plan)
+        return combine(parts, plan)
     # "spawn" is chosen per pool, never set process-wide.
     ctx = multiprocessing.get_context("spawn")
     try:
-        parts = _in_pool(plan, seed, blocks, sample, processes, ctx, progress, matches)
+        parts = _in_pool(plan, seed, blocks, sample, processes, ctx, progress, matches, reduce)
     except BrokenProcessPool:
         raise SimError(
             "a worker process stopped unexpectedly: it could not start, or it was killed "
@@ -124,7 +184,7 @@ def run_plan(
             'must guard its entry point with `if __name__ == "__main__":` (the workers '
             "re-import it); workers=1 avoids worker processes altogether."
         ) from None
-    return merge(parts, plan)
+    return combine(parts, plan)
 
 
 def processes_used(plan: Plan, matches: int, workers: int, block_size: int | None) -> int:
@@ -136,7 +196,7 @@ def processes_used(plan: Plan, matches: int, workers: int, block_size: int | Non
     if (
         workers == 1
         or len(blocks) == 1
-        or any(s.cls.__module__ == "__main__" for s in plan.strategies)
+        or any(p.cls.__module__ == "__main__" for s in plan.strategies for p in s.parts)
         or (main is not None and not os.path.exists(main))  # e.g. "<stdin>"
     ):
         return 1
@@ -162,19 +222,23 @@ def _in_pool(
     ctx: BaseContext,
     progress: Progress | None,
     matches: int,
-) -> list[_Partial]:
-    parts: list[_Partial] = []
+    reduce: Reducer[P],
+) -> list[P]:
+    """The blocks' parts, in block order."""
+    parts: dict[int, P] = {}
     done = 0
     with ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
-        pending: set[Future[_Partial]] = {
-            pool.submit(run_block, plan, seed, a, b, sample) for a, b in blocks
+        index: dict[Future[P], int] = {
+            pool.submit(run_block, plan, seed, a, b, sample, reduce): i
+            for i, (a, b) in enumerate(blocks)
         }
+        pending = set(index)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for f in finished:
-                part = f.result()
-                parts.append(part)
-                done += part.data.n_matches
+                i = index[f]
+                parts[i] = f.result()
+                done += blocks[i][1] - blocks[i][0]
                 if progress:
                     progress(done, matches)
-    return parts
+    return [parts[i] for i in range(len(blocks))]

@@ -15,7 +15,7 @@ import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,6 +23,9 @@ from numpy.typing import NDArray
 from sim._rng import BatchRandom
 from sim.calendar import Calendar
 from sim.model import Game
+
+if TYPE_CHECKING:
+    from sim.strategies.automaton import Automaton
 
 LevelArray = NDArray[np.integer[Any]]
 
@@ -197,6 +200,14 @@ class Strategy(ABC):
         """Problems with playing ``params`` in ``seat`` (e.g. a game it is not defined on);
         the scenario loader reports them, located at the player's strategy."""
         return []
+
+    @classmethod
+    def automaton(cls, params: Any, seat: Seat) -> Automaton | None:
+        """This strategy as a finite automaton in a two-move game (``seat`` has one
+        two-level instrument per player), or ``None`` (the default): tournaments then run
+        it by table lookup (:mod:`sim.strategies.automaton`). It must play exactly as
+        :meth:`decide` does, drawing the same uniforms; the test suite checks this."""
+        return None
 
     @abstractmethod
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:

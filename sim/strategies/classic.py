@@ -18,6 +18,8 @@ import numpy as np
 from annotated_types import Ge, Le
 
 from sim._rng import BatchRandom
+from sim.strategies import automaton as fsm
+from sim.strategies.automaton import Automaton
 from sim.strategies.base import Facts, LevelArray, Observation, Seat, Strategy, escalated
 from sim.strategies.registry import register
 
@@ -48,6 +50,10 @@ class TitForTat(Strategy):
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         return self.seat.mirror(obs.opp)
+
+    @classmethod
+    def automaton(cls, params: Any, seat: Seat) -> Automaton:
+        return Automaton.deterministic(0, fsm.MIRROR_NEXT, [0, 1])
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,11 @@ class GenerousTitForTat(Strategy):
         forgive = rng.random(1)[0] < self.g
         return np.where(forgive & escalated(obs.opp), 0, self.seat.mirror(obs.opp))
 
+    @classmethod
+    def automaton(cls, params: Any, seat: Seat) -> Automaton:
+        g = params.g if params.g is not None else generosity(seat)
+        return Automaton.of(0, fsm.MIRROR_NEXT, [1.0, g], [0, 0], [0, 1], draws=1)
+
 
 def generosity(seat: Seat) -> float:
     """Generous tit-for-tat's g from the seat's restrain-versus-escalate reduction."""
@@ -131,6 +142,12 @@ class TitForTwoTats(Strategy):
         self.before = obs.opp.copy()
         return target
 
+    @classmethod
+    def automaton(cls, params: Any, seat: Seat) -> Automaton:
+        # state = 2 * (level seen the round before) + (level seen last)
+        nxt = [[2 * (s & 1) + (x & 1) for x in range(4)] for s in range(4)]
+        return Automaton.deterministic(0, nxt, [(s >> 1) & s & 1 for s in range(4)])
+
 
 @register
 class GrimTrigger(Strategy):
@@ -157,6 +174,10 @@ class GrimTrigger(Strategy):
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         self.triggered |= escalated(obs.opp)
         return self.seat.own_top * self.triggered
+
+    @classmethod
+    def automaton(cls, params: Any, seat: Seat) -> Automaton:
+        return Automaton.deterministic(0, [[0, 1, 0, 1], [1, 1, 1, 1]], [0, 1])
 
 
 @register
@@ -186,6 +207,13 @@ class WinStayLoseShift(Strategy):
         me_up = escalated(obs.own)
         shifted = np.where(me_up, 0, self.seat.step_up(obs.own))
         return np.where(lose, shifted, obs.own)
+
+    @classmethod
+    def automaton(cls, params: Any, seat: Seat) -> Automaton:
+        # state = last round's x = 2 * own + seen; it plays own XOR seen
+        return Automaton.deterministic(
+            0, [[0, 1, 2, 3]] * 4, [(x >> 1) ^ (x & 1) for x in range(4)]
+        )
 
 
 @dataclass(frozen=True)
@@ -245,6 +273,12 @@ class MemoryOne(Strategy):
             restrain = prob == 1
         return np.where(restrain, 0, self.seat.step_up(obs.own))
 
+    @classmethod
+    def automaton(cls, params: Any, seat: Seat) -> Automaton:
+        p = params
+        stochastic: bool = cls.facts(p).stochastic
+        return fsm.memory_one(p.p0, [[p.p_cc, p.p_cd], [p.p_dc, p.p_dd]], stochastic)
+
 
 @register
 class AlwaysEscalate(Strategy):
@@ -264,6 +298,10 @@ class AlwaysEscalate(Strategy):
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         return np.broadcast_to(self.seat.own_top, obs.own.shape).copy()
 
+    @classmethod
+    def automaton(cls, params: Any, seat: Seat) -> Automaton:
+        return fsm.fixed(1)
+
 
 @register
 class Appease(Strategy):
@@ -282,6 +320,10 @@ class Appease(Strategy):
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         return np.zeros_like(obs.own)
 
+    @classmethod
+    def automaton(cls, params: Any, seat: Seat) -> Automaton:
+        return fsm.fixed(0)
+
 
 @dataclass(frozen=True)
 class RandomParams:
@@ -292,7 +334,7 @@ class RandomParams:
 class Random(Strategy):
     """Random play (Axelrod's Random). Ladders: each round, with probability ``p`` it
     escalates to a level drawn uniformly from 1..top on every instrument (independently);
-    otherwise it restrains."""
+    otherwise it restrains. On two-level ladders it draws one uniform per round."""
 
     name = "random"
     summary = "Escalate at random with probability p each round."
@@ -309,10 +351,17 @@ class Random(Strategy):
         )
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
-        k = obs.own.shape[0]
-        u = rng.random(1 + k)
-        level = 1 + (u[1:] * self.seat.own_top).astype(np.int64)
+        top = self.seat.own_top
+        if np.all(top == 1):  # two-level ladders: one uniform per round decides
+            escalate: LevelArray = (rng.random(1) < self.params.p).astype(np.int8)
+            return escalate
+        u = rng.random(1 + obs.own.shape[0])
+        level = 1 + (u[1:] * top).astype(np.int64)
         return np.where(u[0] < self.params.p, level, 0)
+
+    @classmethod
+    def automaton(cls, params: Any, seat: Seat) -> Automaton:
+        return Automaton.of(0, [[0, 0, 0, 0]], [params.p], [1], [0], draws=1)
 
 
 @register

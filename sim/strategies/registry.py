@@ -72,7 +72,14 @@ class StrategySpec:
     def facts(self) -> Facts:
         return self.cls.facts(self.params)
 
-    def build(self, seat: Seat, n: int) -> Strategy:
+    @property
+    def parts(self) -> tuple[StrategySpec, ...]:
+        """The specs this one is made of: itself (a lineup has several)."""
+        return (self,)
+
+    def build(self, seat: Seat, n: int, *, start: int = 0) -> Strategy:
+        """The strategy for a batch of ``n`` matches, the first with global index ``start``
+        (which only a lineup uses)."""
         return self.cls(self.params, seat, n)
 
     def as_dict(self) -> dict[str, Any]:
@@ -117,6 +124,71 @@ def spec(name: str, /, **params: Any) -> StrategySpec:
         raise StrategyError(problems)
     value = cls.Params(**values)
     return StrategySpec(name, value)
+
+
+def parse_value(raw: str) -> Any:
+    """A value written on the command line: a TOML value (``0.5``, ``true``, ``[1, 2]``,
+    ``"x"``), or the text itself when it is not one (``tit_for_tat``)."""
+    import tomllib
+
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def parse(text: str) -> tuple[str, StrategySpec]:
+    """A strategy written as ``[LABEL=]NAME[:KEY=VALUE]...``: its label and spec.
+
+    The label defaults to the text itself; values are read by :func:`parse_value`.
+
+    >>> parse("nsf-half=never_strike_first:ratio=0.5")[1].params.ratio
+    0.5
+    >>> parse("generous_tit_for_tat:g=0.1")[0]
+    'generous_tit_for_tat:g=0.1'
+    """
+    text = text.strip()
+    head, *pairs = text.split(":")
+    label, sep, name = head.partition("=")
+    if not sep:
+        label, name = text, head
+    label, name = label.strip(), name.strip()
+    where = f"strategy {text!r}"
+    if not name or not label:
+        raise StrategyError([Problem(where, "expected [LABEL=]NAME[:KEY=VALUE]...")])
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise StrategyError([Problem(where, f"{pair!r}: expected KEY=VALUE")])
+        params[key.strip()] = parse_value(raw.strip())
+    try:
+        return label, spec(name, **params)
+    except StrategyError as exc:
+        raise StrategyError(
+            [
+                Problem(f"{where}: {p.location}" if p.location else where, p.message)
+                for p in exc.problems
+            ]
+        ) from None
+
+
+def text(s: StrategySpec) -> str:
+    """``NAME[:KEY=VALUE]...`` with the parameters that differ from the defaults (the
+    inverse of :func:`parse` for specs whose values print as TOML)."""
+    import json
+
+    def shown(v: Any) -> str:
+        bare = str(v).lower() if isinstance(v, bool) else str(v)
+        return bare if parse_value(bare) == v else json.dumps(v, default=str)
+
+    default = s.cls.Params()
+    changed = [
+        f"{f.name}={shown(v)}"
+        for f in dataclasses.fields(s.params)
+        if (v := getattr(s.params, f.name)) != getattr(default, f.name)
+    ]
+    return ":".join([s.name, *changed])
 
 
 def _expected(err: Any) -> str:

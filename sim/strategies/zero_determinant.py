@@ -21,6 +21,8 @@ from typing import Annotated, Any
 from annotated_types import Ge, Gt
 
 from sim._rng import BatchRandom
+from sim.strategies import automaton as fsm
+from sim.strategies.automaton import Automaton
 from sim.strategies.base import Facts, LevelArray, Observation, Seat, Strategy
 from sim.strategies.classic import MemoryOne, MemoryOneParams
 from sim.strategies.registry import register
@@ -107,3 +109,9 @@ class Extortion(Strategy):
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         return self.inner.decide(obs, rng)
+
+    @classmethod
+    def automaton(cls, params: Any, seat: Seat) -> Automaton:
+        p1, p2, p3, p4 = extortion_vector(seat.game.reduction(seat.player), params.chi, params.phi)
+        inner = MemoryOneParams(p_cc=p1, p_cd=p2, p_dc=p3, p_dd=p4, p0=p1)
+        return fsm.memory_one(p1, [[p1, p2], [p3, p4]], MemoryOne.facts(inner).stochastic)

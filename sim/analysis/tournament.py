@@ -1,0 +1,294 @@
+"""Round-robin tournaments of strategies on a scenario's game (Axelrod 1980a, 1984).
+
+Every ordered pair of strategies (self-play included) plays ``matches`` matches of the
+scenario (its game, noise, rounds, truces and events), all in one batched run: each seat
+plays a :class:`~sim.strategies.lineup.Lineup`, and pair ``p = i * n + j`` (strategy ``i``
+as the first player, ``j`` as the second) holds matches ``p * matches .. (p + 1) *
+matches - 1``. The run is split into blocks of a fixed size, so the results depend on the
+seed alone, not on the number of worker processes.
+
+A strategy's *score* against another is its mean payoff per round, over the matches it
+plays in either seat: in a game that is not symmetric, it plays each role equally often.
+Its ranking score is the mean of its scores against the other strategies (self-play
+excluded, as in the Axelrod library's normalised scores).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from sim.engine.run import MAX_BLOCK, Progress, default_workers, processes_used, run_blocks
+from sim.engine.tally import merge_tallies, tally_rounds
+from sim.errors import Problem
+from sim.strategies.base import Seat
+from sim.strategies.lineup import lineup
+from sim.strategies.registry import StrategyError, StrategySpec, names, parse, spec, text
+
+if TYPE_CHECKING:
+    from sim.scenario import Scenario
+
+#: Matches per ordered pair when none is given.
+DEFAULT_MATCHES = 100
+
+#: Registry strategies left out of ``strategies="all"``: ``scripted`` replays a record.
+NOT_IN_ALL = ("scripted",)
+
+Entry = str | StrategySpec | tuple[str, StrategySpec]
+
+
+def lineup_of(
+    strategies: Sequence[Entry] | Mapping[str, str | StrategySpec] | str | None,
+    scenario: Scenario,
+) -> tuple[tuple[str, ...], tuple[StrategySpec, ...]]:
+    """Labels and specs of a tournament's strategies, checked against the scenario's game.
+
+    ``strategies`` is ``"all"`` or ``None`` (every registered strategy that can play both
+    seats, with its default parameters, except ``scripted``), a mapping from label to spec
+    or text, or a sequence of texts ``[LABEL=]NAME[:KEY=VALUE]...``, specs and ``(label,
+    spec)`` pairs. Raises :class:`~sim.strategies.registry.StrategyError`.
+    """
+    seats = [Seat(scenario.game, p) for p in (0, 1)]
+    if strategies is None or strategies == "all":
+        entries: list[tuple[str, StrategySpec]] = []
+        for name in names():
+            if name in NOT_IN_ALL:
+                continue
+            s = spec(name)
+            if not any(s.cls.validate(s.params, seat) for seat in seats):
+                entries.append((name, s))
+    else:
+        if isinstance(strategies, str):
+            strategies = [strategies]
+        items = strategies.items() if isinstance(strategies, Mapping) else strategies
+        entries = [_entry(item) for item in items]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for label, s in entries:
+        if label in seen:
+            problems.append(Problem(f"strategy {label!r}", "two strategies share this label"))
+        seen.add(label)
+        for seat, player in zip(seats, scenario.players, strict=True):
+            for message in s.cls.validate(s.params, seat):
+                problems.append(Problem(f"strategy {label!r} as {player}", message))
+    if not entries:
+        problems.append(Problem("strategies", "no strategy given"))
+    if problems:
+        raise StrategyError(problems)
+    return tuple(label for label, _ in entries), tuple(s for _, s in entries)
+
+
+def _entry(item: Any) -> tuple[str, StrategySpec]:
+    if isinstance(item, str):
+        return parse(item)
+    if isinstance(item, StrategySpec):
+        return text(item), item
+    label, value = item
+    return str(label), parse(value)[1] if isinstance(value, str) else value
+
+
+@dataclass(frozen=True, eq=False)
+class TournamentResult:
+    """The matches of a round-robin tournament and their tables.
+
+    Attributes
+    ----------
+    scenario : the scenario played
+    labels : ``(n,)`` the strategies' labels; specs likewise
+    matches : matches per ordered pair
+    seed : the seed of the run
+    payoff : ``(2, n * n * matches)`` each player's mean payoff per round in each match
+    peace : ``(n * n * matches,)`` share of rounds with every instrument at baseline
+    truce : share of rounds under a truce (zeros without truce machinery)
+    info : ``seconds`` and ``workers`` of the run
+    """
+
+    scenario: Scenario
+    labels: tuple[str, ...]
+    specs: tuple[StrategySpec, ...]
+    matches: int
+    seed: int
+    payoff: NDArray[np.float64] = field(repr=False)
+    peace: NDArray[np.float64] = field(repr=False)
+    truce: NDArray[np.float64] = field(repr=False)
+    info: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.labels)
+
+    def _pair(self, i: int, j: int) -> slice:
+        p = i * self.n + j
+        return slice(p * self.matches, (p + 1) * self.matches)
+
+    def samples(self, i: int, j: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Strategy ``i``'s mean payoff per round in each match against ``j``: as the first
+        player, and as the second (the same matches twice when ``i == j``)."""
+        return self.payoff[0, self._pair(i, j)], self.payoff[1, self._pair(j, i)]
+
+    def _score(self, i: int, j: int) -> tuple[float, float]:
+        first, second = self.samples(i, j)
+        if i == j:  # one match gives both samples: their mean is one observation
+            both = (first + second) / 2
+            return float(both.mean()), _se(both)
+        mean = (first.mean() + second.mean()) / 2
+        return float(mean), 0.5 * float(np.hypot(_se(first), _se(second)))
+
+    @property
+    def payoff_matrix(self) -> NDArray[np.float64]:
+        """``(n, n)``: ``[i, j]`` is strategy ``i``'s score against ``j``."""
+        return np.array([[self._score(i, j)[0] for j in range(self.n)] for i in range(self.n)])
+
+    def matrix(self) -> pd.DataFrame:
+        """The payoff matrix with the labels (rows: the strategy scored)."""
+        return pd.DataFrame(self.payoff_matrix, index=list(self.labels), columns=list(self.labels))
+
+    def scores(self) -> pd.DataFrame:
+        """One row per ordered pair: ``row``'s score against ``column`` with its standard
+        error, its score in each seat, and the peace share of their matches."""
+        p0, p1 = self.scenario.players
+        rows = []
+        for i, a in enumerate(self.labels):
+            for j, b in enumerate(self.labels):
+                score, se = self._score(i, j)
+                first, second = self.samples(i, j)
+                peace = np.concatenate(
+                    [self.peace[self._pair(i, j)], self.peace[self._pair(j, i)]]
+                )
+                rows.append(
+                    {
+                        "row": a,
+                        "column": b,
+                        "score": score,
+                        "se": se,
+                        f"score_as_{p0}": float(first.mean()),
+                        f"score_as_{p1}": float(second.mean()),
+                        "matches": self.matches if i == j else 2 * self.matches,
+                        "peace_share": float(peace.mean()),
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def ranking(self, confidence: float = 0.95) -> pd.DataFrame:
+        """One row per strategy, best first: its mean score against the others with its
+        standard error and ``confidence`` interval (normal), the matches it won (more
+        payoff than its opponent) and played against them, and their peace share."""
+        if self.n < 2:
+            raise ValueError("a ranking needs at least two strategies")
+        z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
+        rows = []
+        for i, label in enumerate(self.labels):
+            others = [j for j in range(self.n) if j != i]
+            pairs = [self._score(i, j) for j in others]
+            score = float(np.mean([m for m, _ in pairs]))
+            se = float(np.sqrt(sum(s * s for _, s in pairs))) / len(others)
+            won = played = 0
+            peace = []
+            for j in others:
+                a, b = self._pair(i, j), self._pair(j, i)
+                won += int(np.sum(self.payoff[0, a] > self.payoff[1, a]))
+                won += int(np.sum(self.payoff[1, b] > self.payoff[0, b]))
+                played += 2 * self.matches
+                peace += [self.peace[a], self.peace[b]]
+            rows.append(
+                {
+                    "label": label,
+                    "strategy": text(self.specs[i]),
+                    "score": score,
+                    "se": se,
+                    "ci_low": score - z * se,
+                    "ci_high": score + z * se,
+                    "wins": won,
+                    "matches": played,
+                    "peace_share": float(np.concatenate(peace).mean()),
+                }
+            )
+        table = pd.DataFrame(rows).sort_values("score", ascending=False, kind="stable")
+        table.insert(0, "rank", range(1, self.n + 1))
+        return table.reset_index(drop=True)
+
+
+def _se(x: NDArray[np.float64]) -> float:
+    return float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else float("nan")
+
+
+def tournament(
+    scenario: Scenario,
+    strategies: Sequence[Entry] | Mapping[str, str | StrategySpec] | str | None = None,
+    *,
+    matches: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    automata: bool = True,
+    progress: Progress | None = None,
+) -> TournamentResult:
+    """Play every ordered pair of ``strategies`` (self-play included) on ``scenario``.
+
+    Parameters
+    ----------
+    scenario : a :class:`sim.Scenario`; its game, rounds, noise, truces and events apply,
+        its players' strategies do not
+    strategies : see :func:`lineup_of` (default: every strategy that can play the game)
+    matches : matches per ordered pair (default :data:`DEFAULT_MATCHES`)
+    seed : default: the scenario's seed
+    workers : processes (default: all cores); the results do not depend on it
+    automata : run strategies that have automata in two-move games by table lookup
+        (the same play, see :mod:`sim.strategies.automaton`); ``False`` runs their code
+    progress : called as ``progress(matches_done, matches)``
+
+    Examples
+    --------
+    >>> import sim
+    >>> sc = sim.load_scenario("scenarios/ipd.toml")
+    >>> res = sim.tournament(sc, ["tit_for_tat", "always_escalate"], matches=10, seed=1)
+    >>> res.ranking()[["rank", "label"]].to_dict("list")
+    {'rank': [1, 2], 'label': ['always_escalate', 'tit_for_tat']}
+    """
+    labels, specs = lineup_of(strategies, scenario)
+    m = DEFAULT_MATCHES if matches is None else matches
+    if m < 1:
+        raise ValueError(f"matches must be at least 1, got {m}")
+    seed = scenario.seed if seed is None else seed
+    n = len(specs)
+    seat0 = lineup(specs, divisor=m * n, automata=automata)
+    seat1 = lineup(specs, divisor=m, automata=automata)
+    plan = dataclasses.replace(scenario.plan, strategies=(seat0, seat1))
+    total = n * n * m
+    t0 = time.perf_counter()
+    tally = run_blocks(
+        plan,
+        matches=total,
+        seed=seed,
+        workers=workers,
+        block_size=MAX_BLOCK,
+        sample=0,
+        progress=progress,
+        reduce=tally_rounds,
+        combine=merge_tallies,
+    )
+    rounds = scenario.rounds
+    info = {
+        "seconds": time.perf_counter() - t0,
+        "workers": processes_used(
+            plan, total, default_workers() if workers is None else workers, MAX_BLOCK
+        ),
+    }
+    return TournamentResult(
+        scenario,
+        labels,
+        specs,
+        m,
+        seed,
+        tally.total / rounds,
+        tally.peace_rounds / rounds,
+        tally.truce_rounds / rounds,
+        info,
+    )
