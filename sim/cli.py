@@ -401,3 +401,8 @@ def _root(
 def main() -> None:
     """Entry point of the ``escalate`` console script."""
     app()
+
+
+# The population commands (tournament, evolve) live in their own module and register
+# themselves on ``app``; importing it here makes them part of every use of this module.
+import sim.cli_population  # noqa: E402, F401

@@ -185,16 +185,16 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
     return fig
 
 
-def figure_metadata(source: Result | Scenario | StageGame) -> dict[str, str]:
+def figure_metadata(source: Any) -> dict[str, str]:
     """PDF/PNG metadata naming the scenario, its SHA-256, the seed and the package version.
-    ``source`` is a run's result, a scenario, or a stage game (no seed: none is used)."""
+    ``source`` is a scenario, a stage game (no seed: none is used), or a result with
+    ``scenario`` and ``seed`` (a run, a tournament, an evolution)."""
     from sim.analysis.stage import StageGame
-    from sim.result import Result
 
     seed: str = "none"
     if isinstance(source, StageGame):
         name, sha = source.name, source.scenario_sha256 or "none"
-    elif isinstance(source, Result):
+    elif hasattr(source, "scenario") and hasattr(source, "seed"):
         name, sha, seed = source.scenario.name, source.scenario.sha256, str(source.seed)
     else:
         name, sha = source.name, source.sha256
@@ -209,7 +209,7 @@ def figure_metadata(source: Result | Scenario | StageGame) -> dict[str, str]:
 def save_figure(
     fig: Figure,
     stem: Path,
-    source: Result | Scenario | StageGame,
+    source: Result | Scenario | StageGame | Any,
     formats: Sequence[str] = ("pdf", "png"),
 ) -> list[str]:
     """Save ``fig`` as ``stem.<format>`` for each format, with provenance metadata (scenario

@@ -168,7 +168,7 @@ def payoff_heatmap_data(
     )
 
 
-def _figure_and_axes(
+def figure_and_axes(
     ax: Sequence[Axes] | None, n: int, size: tuple[float, float]
 ) -> tuple[Figure, list[Axes]]:
     """A new constrained-layout figure with ``n`` panels side by side, or the given axes'."""
@@ -223,7 +223,7 @@ def payoffs_figure(
         (d.pure, "pure equilibrium", common | {"marker": "o", "ms": 6, "mfc": "w", "mec": "k"}),
     ]
     with mpl.rc_context(STYLE):  # type: ignore[arg-type]
-        fig, axes = _figure_and_axes(ax, 2, size)
+        fig, axes = figure_and_axes(ax, 2, size)
         handles = []
         for p, axis in enumerate(axes):
             values = d.payoffs[p]
@@ -330,7 +330,7 @@ def feasible_figure(
     d = feasible_data(stage, equilibria)
     r = d.region
     with mpl.rc_context(STYLE):  # type: ignore[arg-type]
-        fig, (axis,) = _figure_and_axes(None if ax is None else [ax], 1, (5.2, 3.4))
+        fig, (axis,) = figure_and_axes(None if ax is None else [ax], 1, (5.2, 3.4))
         n = len(d.points)  # dots smaller and lighter the more there are, under the regions
         dots: dict[str, Any] = {"s": 10 if n <= 64 else 4 if n <= 2000 else 1, "zorder": 1}
         dots |= {"alpha": 0.3 if n > 2000 else 0.6, "rasterized": n > 2000, "c": "0.3", "lw": 0}

@@ -1,0 +1,167 @@
+"""``escalate tournament`` and ``escalate evolve``: strategies against each other, and in an
+evolving population. Registered on the app of :mod:`sim.cli` (imported at its end); like
+every command, they parse options and call one library function."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from sim.cli import BadInput, DebugOpt, _handled, _parse_sets, _progress, app
+
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="SCENARIO")]
+StrategiesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--strategies",
+        "-s",
+        metavar="LIST",
+        help="Comma-separated strategies [LABEL=]NAME[:KEY=VALUE]..., e.g. "
+        "tit_for_tat,half=never_strike_first:ratio=0.5 (default: every strategy that can "
+        "play the game).",
+    ),
+]
+AllOpt = Annotated[
+    bool, typer.Option("--all", help="Every registered strategy that can play the game.")
+]
+MatchesOpt = Annotated[
+    int | None,
+    typer.Option(min=1, metavar="N", help="Matches per ordered pair (default: 100)."),
+]
+SeedOpt = Annotated[
+    int | None, typer.Option(min=0, metavar="N", help="Seed (default: the scenario's).")
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", metavar="PATH=VALUE", help="Change a scenario value (repeatable)."),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        min=1, metavar="N", help="Processes (default: all cores). Results do not depend on it."
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing folder.")]
+FiguresOpt = Annotated[bool, typer.Option(help="Draw the figures.")]
+
+
+def split_list(text: str) -> list[str]:
+    """Split at commas outside brackets and quotes (``a:x=[1, 2],b`` is two items)."""
+    items, depth, quote, current = [], 0, "", ""
+    for ch in text:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append(current.strip())
+            current = ""
+            continue
+        current += ch
+    items.append(current.strip())
+    if any(not item for item in items):
+        raise BadInput(f"--strategies {text!r}: an empty item (two commas in a row?)")
+    return items
+
+
+def _chosen(strategies: str | None, every: bool) -> list[str] | str:
+    if strategies is not None and every:
+        raise BadInput("give --strategies or --all, not both")
+    return "all" if strategies is None else split_list(strategies)
+
+
+def _scenario(path: Path, set_: list[str] | None) -> Any:
+    from sim.scenario import load_scenario
+
+    sc = load_scenario(str(path))
+    return sc.replace(_parse_sets(set_)) if set_ else sc
+
+
+@app.command()
+def tournament(
+    scenario: ScenarioArg,
+    strategies: StrategiesOpt = None,
+    every: AllOpt = False,
+    matches: MatchesOpt = None,
+    seed: SeedOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="Results folder (default: results/<scenario name>-tournament).",
+        ),
+    ] = None,
+    set_: SetOpt = None,
+    workers: WorkersOpt = None,
+    force: ForceOpt = False,
+    figures: FiguresOpt = True,
+    debug: DebugOpt = False,
+) -> None:
+    """Round robin: every ordered pair of strategies (self-play included) on SCENARIO."""
+    with _handled(debug):
+        import datetime as dt
+
+        from sim.analysis.tournament import tournament as play
+        from sim.report.files import check_output
+        from sim.report.tournament_out import write_tournament
+
+        started = dt.datetime.now(dt.UTC)
+        sc = _scenario(scenario, set_)
+        target = out if out is not None else Path("results") / f"{sc.name}-tournament"
+        check_output(target, force=force)  # before playing, not after
+        update, stop = _progress(f"{sc.name} tournament")
+        try:
+            res = play(
+                sc,
+                _chosen(strategies, every),
+                matches=matches,
+                seed=seed,
+                workers=workers,
+                progress=update,
+            )
+        finally:
+            stop()
+        write_tournament(
+            res,
+            target,
+            force=force,
+            figures=figures,
+            command=["escalate", *sys.argv[1:]],
+            started=started,
+        )
+        _print_ranking(res)
+        typer.echo(
+            f"wrote {target}/ ({res.n} strategies, {res.n * res.n * res.matches:,} matches "
+            f"x {sc.rounds} rounds in {res.info['seconds']:.2f} s)"
+        )
+
+
+def _print_ranking(res: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"{res.scenario.name}: {res.matches} matches per ordered pair, seed {res.seed}",
+        title_justify="left",
+    )
+    for col in ("rank", "strategy", "score", "95% CI", "wins", "peace share"):
+        table.add_column(col, justify="left" if col == "strategy" else "right")
+    for row in res.ranking().itertuples():
+        table.add_row(
+            str(row.rank),
+            row.label,
+            f"{row.score:.4g}",
+            f"[{row.ci_low:.4g}, {row.ci_high:.4g}]",
+            f"{row.wins}/{row.matches}",
+            f"{row.peace_share:.3f}",
+        )
+    Console(width=110).print(table)

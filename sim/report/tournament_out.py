@@ -1,0 +1,121 @@
+"""Results folders of ``escalate tournament`` and ``escalate evolve``: manifest, tables,
+figures, written atomically (:func:`sim.report.files.write_atomically`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim._rng import STREAM_UNIT
+from sim._version import __version__
+from sim.report.files import FLOAT, dump_json, versions, write_atomically
+
+if TYPE_CHECKING:
+    from sim.analysis.tournament import TournamentResult
+
+
+def manifest(
+    result: Any, command: list[str], started: dt.datetime, files: list[str], **extra: Any
+) -> dict[str, Any]:
+    """The manifest of a tournament's or an evolution's folder: the scenario (resolved),
+    the seed, the strategies with every parameter, the versions and the times."""
+    sc = result.scenario
+    return {
+        "tool": "escalation-sim",
+        "version": __version__,
+        "command": command,
+        "scenario": {
+            "name": sc.name,
+            "source": sc.source,
+            "source_sha256": sc.source_sha256,
+            "sha256": sc.sha256,
+            "changes": list(sc.changes),
+            "resolved": json.loads(sc.to_json()),
+        },
+        "seed": result.seed,
+        "strategies": {
+            label: s.as_dict() for label, s in zip(result.labels, result.specs, strict=True)
+        },
+        **extra,
+        "stream_unit": STREAM_UNIT,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "versions": versions(),
+        "files": files,
+    }
+
+
+def fill_tournament(tmp: Path, result: TournamentResult, *, figures: bool = True) -> list[str]:
+    """Write ``scores.csv``, ``ranking.csv`` and ``figures/tournament.pdf|png`` into the
+    folder ``tmp``; return the file names written."""
+    result.scores().to_csv(tmp / "scores.csv", index=False, float_format=FLOAT)
+    result.ranking().to_csv(tmp / "ranking.csv", index=False, float_format=FLOAT)
+    files = ["scores.csv", "ranking.csv"]
+    if figures:
+        from sim.report.figures import save_figure
+        from sim.report.tournament_plot import tournament_figure
+
+        (tmp / "figures").mkdir(exist_ok=True)
+        files += save_figure(tournament_figure(result), tmp / "figures" / "tournament", result)
+    return files
+
+
+def write_tournament(
+    result: TournamentResult,
+    out: Path | str,
+    *,
+    force: bool = False,
+    figures: bool = True,
+    command: list[str] | None = None,
+    started: dt.datetime | None = None,
+) -> Path:
+    """Write the results folder of ``escalate tournament``: ``manifest.json``,
+    ``scores.csv`` (every ordered pair), ``ranking.csv`` and
+    ``figures/tournament.pdf|png``; return it."""
+    return write_folder(
+        out,
+        lambda tmp: fill_tournament(tmp, result, figures=figures),
+        lambda files, t0: manifest(
+            result, _command(command), t0, files, **tournament_facts(result)
+        ),
+        force=force,
+        started=started,
+    )
+
+
+def tournament_facts(result: TournamentResult) -> dict[str, Any]:
+    """What a manifest says of a tournament run."""
+    return {
+        "matches_per_pair": result.matches,
+        "rounds": result.scenario.rounds,
+        "workers": result.info.get("workers"),
+        "simulation_seconds": result.info.get("seconds"),
+    }
+
+
+def write_folder(
+    out: Path | str,
+    fill: Callable[[Path], list[str]],
+    describe: Callable[[list[str], dt.datetime], dict[str, Any]],
+    *,
+    force: bool,
+    started: dt.datetime | None,
+) -> Path:
+    """Fill a folder atomically with ``fill`` and a ``manifest.json`` from ``describe``."""
+    out = Path(out)
+    t0 = started or dt.datetime.now(dt.UTC)
+
+    def fill_all(tmp: Path) -> None:
+        files = ["manifest.json", *fill(tmp)]
+        (tmp / "manifest.json").write_text(dump_json(describe(files, t0)))
+
+    write_atomically(out, fill_all, force=force)
+    return out
+
+
+def _command(command: list[str] | None) -> list[str]:
+    return list(sys.argv) if command is None else command
