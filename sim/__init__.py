@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sim._version import __version__
 
 if TYPE_CHECKING:
+    from sim.analysis.evolution import EvolutionResult, evolve
     from sim.analysis.stage import StageGame, stage_game
     from sim.analysis.tournament import TournamentResult, tournament
     from sim.errors import ModelError, ScenarioError, SimError
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from sim.strategies import Strategy, register
 
 __all__ = [
+    "EvolutionResult",
     "Game",
     "Instrument",
     "ModelError",
@@ -37,6 +39,7 @@ __all__ = [
     "Strategy",
     "TournamentResult",
     "__version__",
+    "evolve",
     "load_scenario",
     "register",
     "simulate",
@@ -57,6 +60,8 @@ _LAZY = {
     "stage_game": "sim.analysis.stage",
     "StageGame": "sim.analysis.stage",
     "tournament": "sim.analysis.tournament",
+    "evolve": "sim.analysis.evolution",
+    "EvolutionResult": "sim.analysis.evolution",
     "TournamentResult": "sim.analysis.tournament",
     "Strategy": "sim.strategies",
     "register": "sim.strategies",

@@ -165,3 +165,126 @@ def _print_ranking(res: Any) -> None:
             f"{row.peace_share:.3f}",
         )
     Console(width=110).print(table)
+
+
+@app.command()
+def evolve(
+    scenario: ScenarioArg,
+    strategies: StrategiesOpt = None,
+    every: AllOpt = False,
+    method: Annotated[
+        str, typer.Option(metavar="NAME", help="replicator or moran.")
+    ] = "replicator",
+    population: Annotated[
+        int, typer.Option(min=2, metavar="N", help="Moran: population size.")
+    ] = 50,
+    intensity: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            metavar="W",
+            help="Moran: intensity of selection (default: 1 / payoff spread for exponential "
+            "fitness, 0.1 for linear).",
+        ),
+    ] = None,
+    fitness: Annotated[
+        str, typer.Option(metavar="KIND", help="Moran: exponential or linear.")
+    ] = "exponential",
+    runs: Annotated[int, typer.Option(min=1, metavar="N", help="Moran: runs to fixation.")] = 2000,
+    matches: MatchesOpt = None,
+    seed: SeedOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="Results folder (default: results/<scenario name>-<method>).",
+        ),
+    ] = None,
+    set_: SetOpt = None,
+    workers: WorkersOpt = None,
+    force: ForceOpt = False,
+    figures: FiguresOpt = True,
+    debug: DebugOpt = False,
+) -> None:
+    """Replicator dynamics or a Moran process on the payoffs of a tournament on SCENARIO."""
+    with _handled(debug):
+        import datetime as dt
+
+        from sim.analysis.evolution import METHODS
+        from sim.analysis.evolution import evolve as run_evolution
+        from sim.report.files import check_output
+        from sim.report.tournament_out import write_evolution
+
+        if method not in METHODS:
+            raise BadInput(f"--method {method!r}: expected one of {', '.join(METHODS)}")
+        if fitness not in ("exponential", "linear"):
+            raise BadInput(f"--fitness {fitness!r}: expected exponential or linear")
+        started = dt.datetime.now(dt.UTC)
+        sc = _scenario(scenario, set_)
+        target = out if out is not None else Path("results") / f"{sc.name}-{method}"
+        check_output(target, force=force)
+        update, stop = _progress(f"{sc.name} tournament")
+        try:
+            evo = run_evolution(
+                sc,
+                _chosen(strategies, every),
+                method=method,
+                matches=matches,
+                seed=seed,
+                population=population,
+                intensity=intensity,
+                fitness=fitness,  # type: ignore[arg-type]
+                runs=runs,
+                workers=workers,
+                progress=update,
+            )
+        except ValueError as exc:  # parameters that do not fit the payoffs (linear fitness)
+            raise BadInput(str(exc)) from None
+        finally:
+            stop()
+        write_evolution(
+            evo,
+            target,
+            force=force,
+            figures=figures,
+            command=["escalate", *sys.argv[1:]],
+            started=started,
+        )
+        _print_evolution(evo)
+        typer.echo(f"wrote {target}/")
+
+
+def _print_evolution(evo: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"{evo.scenario.name}: {evo.method}, seed {evo.seed}", title_justify="left"
+    )
+    if evo.method == "replicator":
+        final = evo.trajectory().iloc[-1]
+        table.add_column("strategy")
+        table.add_column(f"share at t = {final['t']:.3g}", justify="right")
+        table.add_column("stable rest points", justify="right")
+        stable = [p for p in evo.points if p.stable]
+        for i, label in enumerate(evo.labels):
+            inside = ", ".join(f"{p.shares[i]:.3f}" for p in stable)
+            table.add_row(label, f"{final[label]:.3f}", inside)
+    else:
+        takeover = evo.takeover()
+        table.add_column("strategy")
+        table.add_column("takeover", justify="right")
+        table.add_column("95% CI", justify="right")
+        table.add_column("abundance", justify="right")
+        for row, share in zip(takeover.itertuples(), evo.abundance, strict=True):
+            table.add_row(
+                row.strategy,
+                f"{row.probability:.3f}",
+                f"[{row.ci_low:.3f}, {row.ci_high:.3f}]",
+                f"{share:.3f}",
+            )
+    Console(width=110).print(table)
+    for note in evo.notes:
+        typer.echo(f"note: {note}")

@@ -15,6 +15,7 @@ from sim._version import __version__
 from sim.report.files import FLOAT, dump_json, versions, write_atomically
 
 if TYPE_CHECKING:
+    from sim.analysis.evolution import EvolutionResult
     from sim.analysis.tournament import TournamentResult
 
 
@@ -81,6 +82,62 @@ def write_tournament(
         lambda tmp: fill_tournament(tmp, result, figures=figures),
         lambda files, t0: manifest(
             result, _command(command), t0, files, **tournament_facts(result)
+        ),
+        force=force,
+        started=started,
+    )
+
+
+def fill_evolution(tmp: Path, evo: EvolutionResult, *, figures: bool = True) -> list[str]:
+    """Write the tables of an evolution (and its tournament's) and
+    ``figures/evolution.pdf|png`` into the folder ``tmp``; return the file names."""
+    files = fill_tournament(tmp, evo.tournament, figures=False)
+    tables = (
+        {"trajectory.csv": evo.trajectory(), "rest_points.csv": evo.rest_points()}
+        if evo.method == "replicator"
+        else {
+            "takeover.csv": evo.takeover(),
+            "fixation.csv": evo.fixation_table(),
+            "abundance.csv": evo.abundance_table(),
+        }
+    )
+    for name, table in tables.items():
+        table.to_csv(tmp / name, index=False, float_format=FLOAT)
+        files.append(name)
+    if figures:
+        from sim.report.evolution_plot import evolution_figure
+        from sim.report.figures import save_figure
+
+        (tmp / "figures").mkdir(exist_ok=True)
+        files += save_figure(evolution_figure(evo), tmp / "figures" / "evolution", evo)
+    return files
+
+
+def write_evolution(
+    evo: EvolutionResult,
+    out: Path | str,
+    *,
+    force: bool = False,
+    figures: bool = True,
+    command: list[str] | None = None,
+    started: dt.datetime | None = None,
+) -> Path:
+    """Write the results folder of ``escalate evolve``: ``manifest.json``, the
+    tournament's ``scores.csv`` and ``ranking.csv``; replicator: ``trajectory.csv`` and
+    ``rest_points.csv``; Moran: ``takeover.csv``, ``fixation.csv`` and ``abundance.csv``;
+    and ``figures/evolution.pdf|png``. Return it."""
+    return write_folder(
+        out,
+        lambda tmp: fill_evolution(tmp, evo, figures=figures),
+        lambda files, t0: manifest(
+            evo,
+            _command(command),
+            t0,
+            files,
+            method=evo.method,
+            parameters=evo.params,
+            notes=evo.notes,
+            **tournament_facts(evo.tournament),
         ),
         force=force,
         started=started,
