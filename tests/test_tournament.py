@@ -7,6 +7,7 @@ The comparison with the Axelrod library's tournament is in test_tournament_axelr
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -15,8 +16,9 @@ import sim
 from sim.analysis.tournament import lineup_of, tournament
 from sim.strategies import StrategyError, spec
 from sim.strategies.automaton import automaton_of
-from sim.strategies.base import Seat
-from sim.strategies.registry import names
+from sim.strategies.base import Facts, Observation, Seat, Strategy
+from sim.strategies.classic import NoParams
+from sim.strategies.registry import _REGISTRY, names, register
 
 R, S, T, P = 3.0, 0.0, 5.0, 1.0
 ROUNDS = 200
@@ -273,3 +275,35 @@ def test_bad_lineups_are_rejected_with_their_place(ipd: sim.Scenario) -> None:
         tournament(ipd, ["tit_for_tat"], matches=0)
     with pytest.raises(ValueError, match="at least two strategies"):
         tournament(ipd, ["tit_for_tat"], matches=2).ranking()
+
+
+class _Overshoot(Strategy):
+    """A user's strategy (not bundled): tit-for-tat asking for rung 256 (off the ladder)."""
+
+    name = "test_overshoot"
+    summary = "Tit-for-tat aiming far too high."
+    Params = NoParams
+
+    @classmethod
+    def facts(cls, params: object) -> Facts:
+        return Facts(nice=True, retaliatory=True, forgiving=True, stochastic=False, memory_depth=1)
+
+    def decide(self, obs: Observation, rng: object) -> np.ndarray:
+        return np.asarray(obs.opp, dtype=np.int64) * 256  # wraps to 0 in int8 unless clipped
+
+
+@pytest.fixture
+def overshoot() -> Iterator[str]:
+    register(_Overshoot)
+    yield _Overshoot.name
+    _REGISTRY.pop(_Overshoot.name)
+
+
+def test_a_users_strategy_plays_and_is_clipped_to_the_ladder(
+    quiet: sim.Scenario, overshoot: str
+) -> None:
+    res = tournament(quiet, [overshoot, "tit_for_tat", "always_escalate"], matches=2, seed=1)
+    mine = res.labels.index(overshoot)
+    tft = res.labels.index("tit_for_tat")
+    assert np.allclose(res.payoff_matrix[mine], res.payoff_matrix[tft])  # plays as TFT
+    assert np.allclose(res.payoff_matrix[:, mine], res.payoff_matrix[:, tft])
