@@ -20,6 +20,7 @@ import statistics
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -134,18 +135,14 @@ class TournamentResult:
         player, and as the second (the same matches twice when ``i == j``)."""
         return self.payoff[0, self._pair(i, j)], self.payoff[1, self._pair(j, i)]
 
-    def _score(self, i: int, j: int) -> tuple[float, float]:
-        first, second = self.samples(i, j)
-        if i == j:  # one match gives both samples: their mean is one observation
-            both = (first + second) / 2
-            return float(both.mean()), _se(both)
-        mean = (first.mean() + second.mean()) / 2
-        return float(mean), 0.5 * float(np.hypot(_se(first), _se(second)))
+    @cached_property
+    def _stats(self) -> _PairStats:
+        return _PairStats.of(self.payoff, self.peace, self.n, self.matches)
 
     @property
     def payoff_matrix(self) -> NDArray[np.float64]:
         """``(n, n)``: ``[i, j]`` is strategy ``i``'s score against ``j``."""
-        return np.array([[self._score(i, j)[0] for j in range(self.n)] for i in range(self.n)])
+        return self._stats.score.copy()
 
     def matrix(self) -> pd.DataFrame:
         """The payoff matrix with the labels (rows: the strategy scored)."""
@@ -155,27 +152,19 @@ class TournamentResult:
         """One row per ordered pair: ``row``'s score against ``column`` with its standard
         error, its score in each seat, and the peace share of their matches."""
         p0, p1 = self.scenario.players
-        rows = []
-        for i, a in enumerate(self.labels):
-            for j, b in enumerate(self.labels):
-                score, se = self._score(i, j)
-                first, second = self.samples(i, j)
-                peace = np.concatenate(
-                    [self.peace[self._pair(i, j)], self.peace[self._pair(j, i)]]
-                )
-                rows.append(
-                    {
-                        "row": a,
-                        "column": b,
-                        "score": score,
-                        "se": se,
-                        f"score_as_{p0}": float(first.mean()),
-                        f"score_as_{p1}": float(second.mean()),
-                        "matches": self.matches if i == j else 2 * self.matches,
-                        "peace_share": float(peace.mean()),
-                    }
-                )
-        return pd.DataFrame(rows)
+        st, n = self._stats, self.n
+        return pd.DataFrame(
+            {
+                "row": np.repeat(self.labels, n),
+                "column": np.tile(self.labels, n),
+                "score": st.score.ravel(),
+                "se": st.se.ravel(),
+                f"score_as_{p0}": st.first.ravel(),
+                f"score_as_{p1}": st.second.ravel(),
+                "matches": np.where(np.eye(n, dtype=bool), 1, 2).ravel() * self.matches,
+                "peace_share": st.peace.ravel(),
+            }
+        )
 
     def ranking(self, confidence: float = 0.95) -> pd.DataFrame:
         """One row per strategy, best first: its mean score against the others with its
@@ -184,40 +173,60 @@ class TournamentResult:
         if self.n < 2:
             raise ValueError("a ranking needs at least two strategies")
         z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
-        rows = []
-        for i, label in enumerate(self.labels):
-            others = [j for j in range(self.n) if j != i]
-            pairs = [self._score(i, j) for j in others]
-            score = float(np.mean([m for m, _ in pairs]))
-            se = float(np.sqrt(sum(s * s for _, s in pairs))) / len(others)
-            won = played = 0
-            peace = []
-            for j in others:
-                a, b = self._pair(i, j), self._pair(j, i)
-                won += int(np.sum(self.payoff[0, a] > self.payoff[1, a]))
-                won += int(np.sum(self.payoff[1, b] > self.payoff[0, b]))
-                played += 2 * self.matches
-                peace += [self.peace[a], self.peace[b]]
-            rows.append(
-                {
-                    "label": label,
-                    "strategy": text(self.specs[i]),
-                    "score": score,
-                    "se": se,
-                    "ci_low": score - z * se,
-                    "ci_high": score + z * se,
-                    "wins": won,
-                    "matches": played,
-                    "peace_share": float(np.concatenate(peace).mean()),
-                }
-            )
-        table = pd.DataFrame(rows).sort_values("score", ascending=False, kind="stable")
-        table.insert(0, "rank", range(1, self.n + 1))
+        st, n = self._stats, self.n
+        off = ~np.eye(n, dtype=bool)
+        score = np.where(off, st.score, 0.0).sum(axis=1) / (n - 1)
+        se = np.sqrt(np.where(off, st.se**2, 0.0).sum(axis=1)) / (n - 1)
+        table = pd.DataFrame(
+            {
+                "label": list(self.labels),
+                "strategy": [text(s) for s in self.specs],
+                "score": score,
+                "se": se,
+                "ci_low": score - z * se,
+                "ci_high": score + z * se,
+                "wins": np.where(off, st.wins, 0).sum(axis=1),
+                "matches": np.full(n, 2 * (n - 1) * self.matches),
+                "peace_share": np.where(off, st.peace, 0.0).sum(axis=1) / (n - 1),
+            }
+        )
+        table = table.sort_values("score", ascending=False, kind="stable")
+        table.insert(0, "rank", range(1, n + 1))
         return table.reset_index(drop=True)
 
 
-def _se(x: NDArray[np.float64]) -> float:
-    return float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else float("nan")
+@dataclass(frozen=True)
+class _PairStats:
+    """Per ordered pair ``(i, j)``, all ``(n, n)``: ``i``'s score against ``j``, its
+    standard error, its mean payoff as the first and as the second player, its wins, and
+    the peace share of the two pairings' matches."""
+
+    score: NDArray[np.float64]
+    se: NDArray[np.float64]
+    first: NDArray[np.float64]
+    second: NDArray[np.float64]
+    wins: NDArray[np.int64]
+    peace: NDArray[np.float64]
+
+    @classmethod
+    def of(
+        cls, payoff: NDArray[np.float64], peace: NDArray[np.float64], n: int, m: int
+    ) -> _PairStats:
+        # [i, j, k]: match k of pair (i as the first player, j as the second)
+        p0, p1 = payoff[0].reshape(n, n, m), payoff[1].reshape(n, n, m)
+        a, b = p0, p1.transpose(1, 0, 2)  # i's payoffs against j: as first, as second
+        first, second = a.mean(axis=2), b.mean(axis=2)
+        score, se = (first + second) / 2, np.full((n, n), np.nan)
+        # self-play: one match gives both samples; their mean is one observation
+        both = (np.diagonal(p0).T + np.diagonal(p1).T) / 2  # (n, m)
+        d = np.arange(n)
+        score[d, d] = both.mean(axis=1)
+        if m > 1:
+            se[:] = 0.5 * np.sqrt((a.var(axis=2, ddof=1) + b.var(axis=2, ddof=1)) / m)
+            se[d, d] = both.std(axis=1, ddof=1) / np.sqrt(m)
+        wins = (p0 > p1).sum(axis=2) + (p1 > p0).sum(axis=2).T
+        rest = peace.reshape(n, n, m).mean(axis=2)
+        return cls(score, se, first, second, wins, (rest + rest.T) / 2)
 
 
 def tournament(
