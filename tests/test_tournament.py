@@ -280,7 +280,7 @@ def test_bad_lineups_are_rejected_with_their_place(ipd: sim.Scenario) -> None:
 class _Overshoot(Strategy):
     """A user's strategy (not bundled): tit-for-tat asking for rung 256 (off the ladder)."""
 
-    name = "test_overshoot"
+    name = "test_lineup_overshoot"
     summary = "Tit-for-tat aiming far too high."
     Params = NoParams
 

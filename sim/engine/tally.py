@@ -87,7 +87,7 @@ def _by_profile(plan: Plan, steps: Iterable[Step], n: int, offset: int) -> Tally
     truce_rounds = np.zeros(n, dtype=np.int32)
     rounds = 0
     for st in steps:
-        history[st.t] = game.profile_index(st.levels)
+        game.profile_index(st.levels, out=history[st.t])
         if st.truces is not None:
             truce_rounds += st.truces.covered
         rounds += 1

@@ -458,13 +458,16 @@ class Game:
         p = self.n_profiles
         return np.int8 if p <= 127 else np.int16 if p <= 32767 else np.intp
 
-    def profile_index(self, levels: IntArray) -> IntArray:
+    def profile_index(self, levels: IntArray, out: IntArray | None = None) -> IntArray:
         """Joint profile of each match, ``(n_matches,)``: the C-order ravel of its levels
         ``(n_instruments, n_matches)`` over all instruments, in the narrowest integer type
-        that holds :attr:`n_profiles`."""
+        that holds :attr:`n_profiles` (or written into ``out``, of that type)."""
         kind = self.profile_dtype
-        idx: IntArray = levels[0].astype(kind)
-        for j in range(1, self.n_instruments):
+        # Each player has an instrument, so there are at least two. The first product
+        # makes (or fills) the result: one pass fewer than a copy.
+        idx: IntArray = np.multiply(levels[0], self.instruments[1].n_levels, dtype=kind, out=out)
+        idx += levels[1]
+        for j in range(2, self.n_instruments):
             idx *= kind(self.instruments[j].n_levels)
             idx += levels[j]
         return idx

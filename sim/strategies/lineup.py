@@ -1,17 +1,19 @@
 """Different strategies on different matches of one batch: a tournament's lineup.
 
-A round-robin tournament plays every ordered pair of strategies in one batched run. Match
-``g`` of the run belongs to pair ``g // matches``; each seat's strategy is a
-:class:`Lineup` that plays, on match ``g``, the strategy ``(g // divisor) % modulus`` of
-its list. It keeps one instance of each listed strategy, built for the matches that play
-it, so every strategy still decides for many matches at once: the cost of a round grows
-with the number of strategies, not of pairs.
+A round-robin tournament plays every ordered pair of strategies in one batched run. Each
+seat's strategy is a :class:`Lineup` that plays, on match ``g`` of the run, the strategy
+``(g // divisor) % modulus`` of its list. It keeps one instance of each listed strategy,
+built for the matches that play it, so every strategy still decides for many matches at
+once: the cost of a round grows with the number of strategies, not of pairs. Strategies
+that have automata in a two-move game (:mod:`sim.strategies.automaton`) are played
+together, as one table lookup.
 
-Random numbers: the listed strategies draw from their seat's stream. In a round, the
-first ``r`` rows any of them asks for are the same ``r`` rows of uniforms for the whole
-batch, each strategy taking its own matches' columns (the columns are disjoint, so the
-draws of different matches stay independent). The draws a match sees therefore depend
-on the batch's lineup, which a tournament fixes from its seed and size alone.
+Random numbers: the listed strategies draw from their seat's stream. A round takes as
+many rows of uniforms for the whole batch as the strategy that asks for most, and match
+``g``'s draws are column ``g`` of those rows, whichever strategy plays it (the columns
+are disjoint, so different matches' draws stay independent). The draws a match sees
+therefore depend on the strategies in its batch, which a tournament fixes from its
+seed, strategies and size alone.
 """
 
 from __future__ import annotations
