@@ -1,9 +1,10 @@
 """Random streams for batches of matches.
 
 One seed determines a run. Matches are grouped in *stream units* of :data:`STREAM_UNIT`
-consecutive matches; unit ``u`` draws from ``SeedSequence(seed, spawn_key=(u,))`` and from
-nothing else. A processing block is a run of whole units, so the numbers a match sees do not
-depend on the block size or on how many processes share the work.
+consecutive matches; unit ``u`` draws from ``SeedSequence(seed, spawn_key=(u, purpose))``,
+one stream per purpose (noise, each strategy, truces), and from nothing else. A
+processing block is a run of whole units, so the numbers a match sees do not depend on
+the block size or on how many processes share the work.
 """
 
 from __future__ import annotations

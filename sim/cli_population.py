@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli import BadInput, DebugOpt, _handled, _parse_sets, _progress, app
+from sim.cli import BadInput, DebugOpt, _handled, _parse_sets, _progress, _status, app
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="SCENARIO")]
 StrategiesOpt = Annotated[
@@ -214,6 +214,8 @@ def evolve(
 
         from sim.analysis.evolution import METHODS
         from sim.analysis.evolution import evolve as run_evolution
+        from sim.analysis.tournament import lineup_of
+        from sim.analysis.tournament import tournament as play
         from sim.report.files import check_output
         from sim.report.tournament_out import write_evolution
 
@@ -225,25 +227,34 @@ def evolve(
         sc = _scenario(scenario, set_)
         target = out if out is not None else Path("results") / f"{sc.name}-{method}"
         check_output(target, force=force)
+        labels, specs = lineup_of(_chosen(strategies, every), sc)
+        if method == "moran" and population < len(labels):  # before playing, not after
+            raise BadInput(
+                f"--population {population} cannot hold all {len(labels)} strategies; "
+                f"give at least {len(labels)}"
+            )
         update, stop = _progress(f"{sc.name} tournament")
         try:
-            evo = run_evolution(
+            played = play(
                 sc,
-                _chosen(strategies, every),
-                method=method,
+                list(zip(labels, specs, strict=True)),
                 matches=matches,
                 seed=seed,
-                population=population,
-                intensity=intensity,
-                fitness=fitness,  # type: ignore[arg-type]
-                runs=runs,
                 workers=workers,
                 progress=update,
             )
-        except ValueError as exc:  # parameters that do not fit the payoffs (linear fitness)
-            raise BadInput(str(exc)) from None
         finally:
             stop()
+        work = f"{runs:,} Moran runs, N = {population}" if method == "moran" else "replicator"
+        with _status(work):
+            evo = run_evolution(
+                method=method,
+                tournament_result=played,
+                population=population,
+                intensity=intensity,
+                fitness=fitness,  # type: ignore[arg-type]  # checked above
+                runs=runs,
+            )
         write_evolution(
             evo,
             target,

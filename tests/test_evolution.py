@@ -58,7 +58,8 @@ def test_hawk_dove_rest_points_through_the_pipeline() -> None:
     stable = table[table["stable"]]
     assert len(stable) == 1
     assert stable["always_escalate"].iloc[0] == pytest.approx(v / c)
-    assert not table[table["support"] == "appease"]["stable"].iloc[0]
+    dove = table[table["support"] == "appease"].iloc[0]
+    assert not dove["stable"] and dove["invasion_margin"] == pytest.approx(1.0 - 2.0)
     assert evo.trajectory()["always_escalate"].iloc[-1] == pytest.approx(0.5, abs=1e-3)
 
 
@@ -80,7 +81,6 @@ def test_neutral_drift_fixes_in_proportion_to_the_start() -> None:
     assert list(takeover["initial"]) == [5, 5, 5, 5]
     for row in takeover.itertuples():
         assert row.ci_low <= 5 / n_pop <= row.ci_high
-    assert np.allclose(evo.fixation, 1 / n_pop)
     assert np.allclose(evo.abundance, 0.25)
     assert evo.runs is not None and evo.runs.unfinished == 0
 
@@ -221,6 +221,7 @@ def test_evolve_folder(tmp_path: Path, method: str, tables: list[str]) -> None:
     manifest = json.loads((out / "manifest.json").read_text())
     expected = [
         "manifest.json",
+        "summary.json",
         "scores.csv",
         "ranking.csv",
         *tables,
@@ -229,6 +230,8 @@ def test_evolve_folder(tmp_path: Path, method: str, tables: list[str]) -> None:
     ]
     assert sorted(manifest["files"]) == sorted(expected)
     assert manifest["method"] == method
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["evolution"]["method"] == method and len(summary["ranking"]) == 3
     for name in expected:
         assert (out / name).stat().st_size > 0
     assert b"seed 1" in (out / "figures" / "evolution.pdf").read_bytes()
@@ -255,7 +258,7 @@ def test_evolve_folder(tmp_path: Path, method: str, tables: list[str]) -> None:
             ],
             "not positive",
         ),
-        (["--method", "moran", "--population", "2"], "at least 3"),
+        (["--method", "moran", "--population", "2"], "give at least 3"),
         (["-s", "nope"], "unknown strategy 'nope'"),
     ],
 )
@@ -270,3 +273,43 @@ def test_evolve_bad_input(tmp_path: Path, args: list[str], message: str) -> None
     assert res.exit_code == 2, res.output
     assert message in res.output and "Traceback" not in res.output
     assert not out.exists()
+
+
+def test_a_population_too_small_is_rejected_before_playing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sim.analysis.tournament as tour
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the tournament was played")
+
+    monkeypatch.setattr(tour, "tournament", never)
+    res = runner.invoke(
+        app,
+        [
+            "evolve",
+            str(IPD),
+            "-s",
+            "tit_for_tat,appease,random",
+            "--method",
+            "moran",
+            "--population",
+            "2",
+            "-o",
+            str(tmp_path / "x"),
+        ],
+    )
+    assert res.exit_code == 2 and "give at least 3" in res.output
+    with pytest.raises(sim.SimError, match="at least 3"):
+        evolve(
+            sim.load_scenario(IPD),
+            ["tit_for_tat", "appease", "random"],
+            method="moran",
+            population=2,
+        )
+
+
+def test_tournament_result_and_its_own_arguments_do_not_mix() -> None:
+    res = tournament(sim.load_scenario(IPD), ["tit_for_tat", "appease"], matches=2, seed=1)
+    with pytest.raises(sim.SimError, match="seed cannot be given with tournament_result"):
+        evolve(tournament_result=res, seed=3)

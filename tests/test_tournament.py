@@ -14,6 +14,7 @@ import pytest
 
 import sim
 from sim.analysis.tournament import lineup_of, tournament
+from sim.errors import SimError
 from sim.strategies import StrategyError, spec
 from sim.strategies.automaton import automaton_of
 from sim.strategies.base import Facts, Observation, Seat, Strategy
@@ -192,12 +193,12 @@ def test_no_automaton_outside_two_move_games() -> None:
 def test_same_seed_same_tournament_and_workers_do_not_matter(ipd: sim.Scenario) -> None:
     sc = ipd.replace(simulation={"rounds": 3})
     entries = ["tit_for_tat", "random", "gradual"]
-    # 3 x 3 pairs x 7300 matches: two blocks of the fixed tournament block size
-    one = tournament(sc, entries, matches=7300, seed=2, workers=1)
-    two = tournament(sc, entries, matches=7300, seed=2, workers=2)
+    # 3 x 3 pairs x 1000 matches: three blocks of the fixed tournament block size
+    one = tournament(sc, entries, matches=1000, seed=2, workers=1)
+    two = tournament(sc, entries, matches=1000, seed=2, workers=2)
     assert two.info["workers"] == 2
     assert np.array_equal(one.payoff, two.payoff)
-    other = tournament(sc, entries, matches=7300, seed=3, workers=1)
+    other = tournament(sc, entries, matches=1000, seed=3, workers=1)
     assert not np.array_equal(one.payoff, other.payoff)
 
 
@@ -268,13 +269,13 @@ def test_bad_lineups_are_rejected_with_their_place(ipd: sim.Scenario) -> None:
     with pytest.raises(StrategyError, match="two strategies share this label"):
         tournament(ipd, ["tit_for_tat", "tit_for_tat"], matches=2)
     with pytest.raises(StrategyError, match="unknown strategy 'nope'"):
-        tournament(ipd, ["nope"], matches=2)
+        tournament(ipd, ["nope", "appease"], matches=2)
     with pytest.raises(StrategyError, match="less than or equal to 1"):
-        tournament(ipd, ["generous_tit_for_tat:g=1.5"], matches=2)
+        tournament(ipd, ["generous_tit_for_tat:g=1.5", "appease"], matches=2)
     with pytest.raises(ValueError, match="matches must be at least 1"):
-        tournament(ipd, ["tit_for_tat"], matches=0)
-    with pytest.raises(ValueError, match="at least two strategies"):
-        tournament(ipd, ["tit_for_tat"], matches=2).ranking()
+        tournament(ipd, ["tit_for_tat", "appease"], matches=0)
+    with pytest.raises(StrategyError, match="at least two strategies"):
+        tournament(ipd, ["tit_for_tat"], matches=2)
 
 
 class _Overshoot(Strategy):
@@ -307,3 +308,32 @@ def test_a_users_strategy_plays_and_is_clipped_to_the_ladder(
     tft = res.labels.index("tit_for_tat")
     assert np.allclose(res.payoff_matrix[mine], res.payoff_matrix[tft])  # plays as TFT
     assert np.allclose(res.payoff_matrix[:, mine], res.payoff_matrix[:, tft])
+
+
+def test_a_tournament_match_is_the_match_simulate_plays(ipd: sim.Scenario) -> None:
+    """Deterministic strategies under execution noise: match g of the tournament is match g
+    of ``simulate`` with the same pair and seed (the noise belongs to the match)."""
+    entries = ["tit_for_tat", "win_stay_lose_shift", "grim_trigger"]
+    res = tournament(ipd, entries, matches=30, seed=9)
+    for i, j in [(0, 1), (2, 0), (1, 1)]:
+        pair = slice((i * 3 + j) * 30, (i * 3 + j + 1) * 30)
+        sc = ipd.replace({"players.US.strategy": entries[i], "players.CN.strategy": entries[j]})
+        alone = sim.simulate(sc, matches=9 * 30, seed=9, workers=1)
+        assert np.allclose(alone.data.total[:, pair] / ROUNDS, res.payoff[:, pair], rtol=1e-12)
+        assert np.array_equal(alone.data.peace_rounds[pair] / ROUNDS, res.peace[pair])
+
+
+def test_a_lineup_strategy_that_draws_otherwise_gets_a_clear_error(quiet: sim.Scenario) -> None:
+    class Bernoulli(_Overshoot):
+        name = "test_lineup_bernoulli"
+
+        def decide(self, obs: Observation, rng: object) -> np.ndarray:
+            rng.bernoulli([0.5])  # type: ignore[attr-defined]
+            return np.zeros_like(obs.own)
+
+    register(Bernoulli)
+    try:
+        with pytest.raises(SimError, match=r"rng.bernoulli\(\); in a lineup strategies draw"):
+            tournament(quiet, ["test_lineup_bernoulli", "tit_for_tat"], matches=2)
+    finally:
+        _REGISTRY.pop("test_lineup_bernoulli")

@@ -46,6 +46,7 @@ def test_tournament_folder(tmp_path: Path) -> None:
     assert sorted(manifest["files"]) == sorted(
         [
             "manifest.json",
+            "summary.json",
             "scores.csv",
             "ranking.csv",
             "figures/tournament.pdf",
@@ -54,6 +55,11 @@ def test_tournament_folder(tmp_path: Path) -> None:
     )
     for name in manifest["files"]:
         assert (out / name).stat().st_size > 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert [r["label"] for r in summary["ranking"]] == list(
+        pd.read_csv(out / "ranking.csv")["label"]
+    )
+    assert summary["seed"] == 3 and summary["matches_per_pair"] == 12
     scores = pd.read_csv(out / "scores.csv")
     assert len(scores) == 9
     assert {"score", "se", "score_as_US", "score_as_CN", "peace_share"} <= set(scores.columns)
@@ -108,6 +114,7 @@ def test_default_plays_every_strategy_that_can_play(tmp_path: Path) -> None:
         (["-s", "a=tit_for_tat,a=appease"], "share this label"),
         (["-s", "tit_for_tat:lag=1"], "unknown parameter of tit_for_tat"),
         (["--matches", "0"], "--matches"),
+        (["-s", "tit_for_tat"], "at least two strategies"),
         (["--set", "noise.execution=2"], "noise.execution"),
     ],
 )
@@ -156,3 +163,12 @@ def test_figure_data_and_drawing() -> None:
         zip(box.get_yticks(), box.get_yticklabels(), strict=True), key=lambda p: -p[0]
     )
     assert [t.get_text() for _, t in top_down] == d.labels  # the best at the top
+
+
+def test_short_labels_stay_distinct() -> None:
+    from sim.report.stage_plot import unique_short
+
+    labels = ["never_strike_first:ratio=0.5", "never_strike_first:ratio=0.25", "tit_for_tat"]
+    short = unique_short(labels, 20)
+    assert len(set(short)) == 3 and short[2] == "tit_for_tat"
+    assert all(len(x) <= 20 for x in short)

@@ -27,12 +27,18 @@ from numpy.typing import NDArray
 
 from sim.analysis import moran as mp
 from sim.analysis import replicator as rd
-from sim.analysis.tournament import Entry, TournamentResult, tournament
+from sim.analysis.tournament import Entry, TournamentResult, lineup_of, tournament
 from sim.engine.run import Progress
+from sim.errors import SimError
 from sim.strategies.registry import StrategySpec
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
+
+
+class EvolutionError(SimError, ValueError):
+    """Parameters of an evolution that do not fit its strategies or payoffs."""
+
 
 Method = Literal["replicator", "moran"]
 METHODS: tuple[Method, ...] = ("replicator", "moran")
@@ -103,18 +109,26 @@ class EvolutionResult:
 
     def rest_points(self) -> pd.DataFrame:
         """Replicator: one row per rest point: its shares, mean payoff, whether it is
-        asymptotically stable and a symmetric Nash equilibrium, and its support."""
+        asymptotically stable and a symmetric Nash equilibrium, its support, and its
+        ``invasion_margin``: its mean payoff minus the best payoff of a strategy outside
+        the support (positive: none can invade). The matrix is estimated, so a margin
+        within a few standard errors of the scores (``tournament.scores()``) does not
+        decide stability."""
         rows = []
         for p in self.points:
             row: dict[str, Any] = dict(zip(self.labels, p.shares.tolist(), strict=True))
+            outside = [j for j in range(len(self.labels)) if j not in p.support]
+            earn = self.matrix @ p.shares
             row |= {
                 "payoff": p.payoff,
                 "stable": p.stable,
                 "nash": p.nash,
+                "invasion_margin": p.payoff - earn[outside].max() if outside else math.nan,
                 "support": " + ".join(self.labels[i] for i in p.support),
             }
             rows.append(row)
-        return pd.DataFrame(rows, columns=[*self.labels, "payoff", "stable", "nash", "support"])
+        columns = [*self.labels, "payoff", "stable", "nash", "invasion_margin", "support"]
+        return pd.DataFrame(rows, columns=columns)
 
     def takeover(self) -> pd.DataFrame:
         """Moran: per strategy, its count at the start, the runs it took over, and that
@@ -203,13 +217,29 @@ def evolve(
     3
     """
     if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+        raise EvolutionError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
     if tournament_result is None:
         if scenario is None:
-            raise ValueError("give a scenario (and strategies) or a tournament_result")
+            raise EvolutionError("give a scenario (and strategies) or a tournament_result")
+        labels, specs = lineup_of(strategies, scenario)
+        _check_population(method, population, labels)  # before playing, not after
         tournament_result = tournament(
-            scenario, strategies, matches=matches, seed=seed, workers=workers, progress=progress
+            scenario,
+            list(zip(labels, specs, strict=True)),
+            matches=matches,
+            seed=seed,
+            workers=workers,
+            progress=progress,
         )
+    else:
+        given = {"scenario": scenario, "strategies": strategies, "matches": matches, "seed": seed}
+        extra = [k for k, v in given.items() if v is not None]
+        if extra:
+            raise EvolutionError(
+                f"{', '.join(extra)} cannot be given with tournament_result (it was played "
+                "already)"
+            )
+        _check_population(method, population, tournament_result.labels)
     a = tournament_result.payoff_matrix
     spread = float(a.max() - a.min()) or 1.0
     if method == "replicator":
@@ -217,6 +247,14 @@ def evolve(
     if intensity is None:
         intensity = 1.0 / spread if fitness == "exponential" else 0.1
     return _moran(tournament_result, a, population, intensity, fitness, runs)
+
+
+def _check_population(method: str, size: int, labels: Sequence[str]) -> None:
+    if method == "moran" and size < len(labels):
+        raise EvolutionError(
+            f"population {size} cannot hold all {len(labels)} strategies: give a population "
+            f"of at least {len(labels)}"
+        )
 
 
 def _replicator(res: TournamentResult, a: NDArray[np.float64], t_max: float) -> EvolutionResult:
@@ -244,12 +282,14 @@ def _moran(
     runs: int,
 ) -> EvolutionResult:
     n = len(res.labels)
-    if size < n:
-        raise ValueError(f"population must hold every strategy: at least {n}, got {size}")
     initial = np.full(n, size // n)
     initial[: size % n] += 1
     stream = np.random.SeedSequence(res.seed, spawn_key=(MORAN_STREAM,))
-    sim_runs = mp.simulate(a, size, w, initial=initial, runs=runs, rng=stream, fitness=fitness)
+    try:
+        sim_runs = mp.simulate(a, size, w, initial=initial, runs=runs, rng=stream, fitness=fitness)
+    except ValueError as exc:  # intensity, fitness or runs that do not fit these payoffs
+        order = ", ".join(f"{i} = {label}" for i, label in enumerate(res.labels))
+        raise EvolutionError(f"{exc} (strategies: {order})") from None
     notes = []
     if sim_runs.unfinished:
         notes.append(

@@ -7,8 +7,9 @@ as the first player, ``j`` as the second) holds matches ``p * matches .. (p + 1)
 matches - 1``. The run is split into blocks of a fixed size, so the results depend on the
 seed alone, not on the number of worker processes.
 
-A strategy's *score* against another is its mean payoff per round, over the matches it
-plays in either seat: in a game that is not symmetric, it plays each role equally often.
+A strategy's *score* against another is its mean payoff per round (undiscounted, as in
+Axelrod's tournaments), over the matches it plays in either seat: in a game that is not
+symmetric, it plays each role equally often.
 Its ranking score is the mean of its scores against the other strategies (self-play
 excluded, as in the Axelrod library's normalised scores).
 """
@@ -27,7 +28,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from sim.engine.run import MAX_BLOCK, Progress, default_workers, processes_used, run_blocks
+from sim._rng import STREAM_UNIT
+from sim.engine.run import Progress, default_workers, processes_used, run_blocks
 from sim.engine.tally import merge_tallies, tally_rounds
 from sim.errors import Problem
 from sim.strategies.base import Seat
@@ -39,6 +41,10 @@ if TYPE_CHECKING:
 
 #: Matches per ordered pair when none is given.
 DEFAULT_MATCHES = 100
+
+#: Matches per block of a tournament's run: fixed, so that the results do not depend on
+#: the number of workers (a lineup's draws depend on the strategies in its block).
+BLOCK = 4 * STREAM_UNIT
 
 #: Registry strategies left out of ``strategies="all"``: ``scripted`` replays a record.
 NOT_IN_ALL = ("scripted",)
@@ -80,8 +86,8 @@ def lineup_of(
         for seat, player in zip(seats, scenario.players, strict=True):
             for message in s.cls.validate(s.params, seat):
                 problems.append(Problem(f"strategy {label!r} as {player}", message))
-    if not entries:
-        problems.append(Problem("strategies", "no strategy given"))
+    if len(entries) < 2:
+        problems.append(Problem("strategies", "a tournament needs at least two strategies"))
     if problems:
         raise StrategyError(problems)
     return tuple(label for label, _ in entries), tuple(s for _, s in entries)
@@ -137,7 +143,12 @@ class TournamentResult:
 
     @cached_property
     def _stats(self) -> _PairStats:
-        return _PairStats.of(self.payoff, self.peace, self.n, self.matches)
+        return _PairStats.of(self.payoff, self.peace, self.truce, self.n, self.matches)
+
+    @property
+    def _truces(self) -> bool:
+        """Whether the scenario has truces (the tables then give the share under one)."""
+        return bool(self.scenario.plan.schedule.active)
 
     @property
     def payoff_matrix(self) -> NDArray[np.float64]:
@@ -163,6 +174,7 @@ class TournamentResult:
                 f"score_as_{p1}": st.second.ravel(),
                 "matches": np.where(np.eye(n, dtype=bool), 1, 2).ravel() * self.matches,
                 "peace_share": st.peace.ravel(),
+                **({"truce_share": st.truce.ravel()} if self._truces else {}),
             }
         )
 
@@ -188,6 +200,11 @@ class TournamentResult:
                 "wins": np.where(off, st.wins, 0).sum(axis=1),
                 "matches": np.full(n, 2 * (n - 1) * self.matches),
                 "peace_share": np.where(off, st.peace, 0.0).sum(axis=1) / (n - 1),
+                **(
+                    {"truce_share": np.where(off, st.truce, 0.0).sum(axis=1) / (n - 1)}
+                    if self._truces
+                    else {}
+                ),
             }
         )
         table = table.sort_values("score", ascending=False, kind="stable")
@@ -199,7 +216,7 @@ class TournamentResult:
 class _PairStats:
     """Per ordered pair ``(i, j)``, all ``(n, n)``: ``i``'s score against ``j``, its
     standard error, its mean payoff as the first and as the second player, its wins, and
-    the peace share of the two pairings' matches."""
+    the peace and truce shares of the two pairings' matches."""
 
     score: NDArray[np.float64]
     se: NDArray[np.float64]
@@ -207,10 +224,16 @@ class _PairStats:
     second: NDArray[np.float64]
     wins: NDArray[np.int64]
     peace: NDArray[np.float64]
+    truce: NDArray[np.float64]
 
     @classmethod
     def of(
-        cls, payoff: NDArray[np.float64], peace: NDArray[np.float64], n: int, m: int
+        cls,
+        payoff: NDArray[np.float64],
+        peace: NDArray[np.float64],
+        truce: NDArray[np.float64],
+        n: int,
+        m: int,
     ) -> _PairStats:
         # [i, j, k]: match k of pair (i as the first player, j as the second)
         p0, p1 = payoff[0].reshape(n, n, m), payoff[1].reshape(n, n, m)
@@ -226,7 +249,8 @@ class _PairStats:
             se[d, d] = both.std(axis=1, ddof=1) / np.sqrt(m)
         wins = (p0 > p1).sum(axis=2) + (p1 > p0).sum(axis=2).T
         rest = peace.reshape(n, n, m).mean(axis=2)
-        return cls(score, se, first, second, wins, (rest + rest.T) / 2)
+        kept = truce.reshape(n, n, m).mean(axis=2)
+        return cls(score, se, first, second, wins, (rest + rest.T) / 2, (kept + kept.T) / 2)
 
 
 def tournament(
@@ -277,7 +301,7 @@ def tournament(
         matches=total,
         seed=seed,
         workers=workers,
-        block_size=MAX_BLOCK,
+        block_size=BLOCK,
         sample=0,
         progress=progress,
         reduce=tally_rounds,
@@ -287,7 +311,7 @@ def tournament(
     info = {
         "seconds": time.perf_counter() - t0,
         "workers": processes_used(
-            plan, total, default_workers() if workers is None else workers, MAX_BLOCK
+            plan, total, default_workers() if workers is None else workers, BLOCK
         ),
     }
     return TournamentResult(

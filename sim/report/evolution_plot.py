@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.report.figures import PALETTE, STYLE
-from sim.report.stage_plot import figure_and_axes, shorten
+from sim.report.stage_plot import figure_and_axes, unique_short
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -44,7 +44,7 @@ class EvolutionPlotData:
 
 def evolution_data(evo: EvolutionResult) -> EvolutionPlotData:
     """The data of :func:`evolution_figure`."""
-    labels = [shorten(label, 24) for label in evo.labels]
+    labels = unique_short(evo.labels, 28)
     n = len(labels)
     if evo.method == "replicator":
         assert evo.times is not None and evo.shares is not None

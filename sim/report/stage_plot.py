@@ -130,6 +130,16 @@ def shorten(label: str, most: int = LABEL_CHARS) -> str:
     return SEP.join(q if len(q) <= limit else q[: limit - 1] + "…" for q in parts)
 
 
+def unique_short(labels: Sequence[str], most: int) -> list[str]:
+    """``labels`` cut to ``most`` characters (with an ellipsis), keeping them distinct: a
+    label that would collide with another keeps its end instead of its start."""
+    short = [x if len(x) <= most else x[: most - 1] + "…" for x in labels]
+    for i, x in enumerate(short):
+        if short.count(x) > 1:
+            short[i] = labels[i] if len(labels[i]) <= most else "…" + labels[i][-(most - 1) :]
+    return short
+
+
 def payoff_heatmap_data(
     stage: StageGame, equilibria: Sequence[Equilibrium] | None = None
 ) -> HeatmapData:

@@ -50,12 +50,43 @@ def manifest(
     }
 
 
+def tournament_summary(result: TournamentResult) -> dict[str, Any]:
+    """The headline of a tournament: the ranking with its intervals."""
+    sc = result.scenario
+    return {
+        "scenario": sc.name,
+        "scenario_sha256": sc.sha256,
+        "seed": result.seed,
+        "matches_per_pair": result.matches,
+        "rounds": sc.rounds,
+        "players": list(sc.players),
+        "payoff_unit": sc.data.scenario.payoff_unit,
+        "ranking": result.ranking().to_dict("records"),
+    }
+
+
+def evolution_summary(evo: EvolutionResult) -> dict[str, Any]:
+    """The headline of an evolution: its parameters and outcome, and the ranking."""
+    out = tournament_summary(evo.tournament)
+    outcome: dict[str, Any] = {"method": evo.method, "parameters": evo.params, "notes": evo.notes}
+    if evo.method == "replicator":
+        final = evo.trajectory().iloc[-1]
+        outcome["final_shares"] = {label: float(final[label]) for label in evo.labels}
+        stable = evo.rest_points()
+        outcome["stable_rest_points"] = stable[stable["stable"]].to_dict("records")
+    else:
+        outcome["takeover"] = evo.takeover().to_dict("records")
+        outcome["abundance"] = evo.abundance_table().to_dict("records")
+    return {**out, "evolution": outcome}
+
+
 def fill_tournament(tmp: Path, result: TournamentResult, *, figures: bool = True) -> list[str]:
-    """Write ``scores.csv``, ``ranking.csv`` and ``figures/tournament.pdf|png`` into the
-    folder ``tmp``; return the file names written."""
+    """Write ``summary.json``, ``scores.csv``, ``ranking.csv`` and
+    ``figures/tournament.pdf|png`` into the folder ``tmp``; return the file names."""
+    (tmp / "summary.json").write_text(dump_json(tournament_summary(result)))
     result.scores().to_csv(tmp / "scores.csv", index=False, float_format=FLOAT)
     result.ranking().to_csv(tmp / "ranking.csv", index=False, float_format=FLOAT)
-    files = ["scores.csv", "ranking.csv"]
+    files = ["summary.json", "scores.csv", "ranking.csv"]
     if figures:
         from sim.report.figures import save_figure
         from sim.report.tournament_plot import tournament_figure
@@ -75,8 +106,8 @@ def write_tournament(
     started: dt.datetime | None = None,
 ) -> Path:
     """Write the results folder of ``escalate tournament``: ``manifest.json``,
-    ``scores.csv`` (every ordered pair), ``ranking.csv`` and
-    ``figures/tournament.pdf|png``; return it."""
+    ``summary.json`` (the ranking), ``scores.csv`` (every ordered pair), ``ranking.csv``
+    and ``figures/tournament.pdf|png``; return it."""
     return write_folder(
         out,
         lambda tmp: fill_tournament(tmp, result, figures=figures),
@@ -92,6 +123,7 @@ def fill_evolution(tmp: Path, evo: EvolutionResult, *, figures: bool = True) -> 
     """Write the tables of an evolution (and its tournament's) and
     ``figures/evolution.pdf|png`` into the folder ``tmp``; return the file names."""
     files = fill_tournament(tmp, evo.tournament, figures=False)
+    (tmp / "summary.json").write_text(dump_json(evolution_summary(evo)))
     tables = (
         {"trajectory.csv": evo.trajectory(), "rest_points.csv": evo.rest_points()}
         if evo.method == "replicator"
@@ -122,8 +154,9 @@ def write_evolution(
     command: list[str] | None = None,
     started: dt.datetime | None = None,
 ) -> Path:
-    """Write the results folder of ``escalate evolve``: ``manifest.json``, the
-    tournament's ``scores.csv`` and ``ranking.csv``; replicator: ``trajectory.csv`` and
+    """Write the results folder of ``escalate evolve``: ``manifest.json``,
+    ``summary.json`` (parameters, outcome and ranking), the tournament's ``scores.csv``
+    and ``ranking.csv``; replicator: ``trajectory.csv`` and
     ``rest_points.csv``; Moran: ``takeover.csv``, ``fixation.csv`` and ``abundance.csv``;
     and ``figures/evolution.pdf|png``. Return it."""
     return write_folder(

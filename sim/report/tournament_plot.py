@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.report.figures import STYLE
-from sim.report.stage_plot import figure_and_axes, shorten
+from sim.report.stage_plot import figure_and_axes, unique_short
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -54,7 +54,7 @@ def tournament_data(result: TournamentResult) -> TournamentPlotData:
         parts = [np.concatenate(result.samples(i, j)) for j in range(result.n) if j != i]
         samples.append(np.concatenate(parts))
     return TournamentPlotData(
-        [shorten(result.labels[i], 24) for i in order],
+        unique_short([result.labels[i] for i in order], 28),
         matrix,
         samples,
         ranking["score"].to_numpy(dtype=float),

@@ -353,8 +353,8 @@ class Random(Strategy):
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         top = self.seat.own_top
         if np.all(top == 1):  # two-level ladders: one uniform per round decides
-            escalate: LevelArray = (rng.random(1) < self.params.p).astype(np.int8)
-            return escalate
+            escalate = (rng.random(1) < self.params.p).astype(np.int8)
+            return np.repeat(escalate, len(top), axis=0)
         u = rng.random(1 + obs.own.shape[0])
         level = 1 + (u[1:] * top).astype(np.int64)
         return np.where(u[0] < self.params.p, level, 0)

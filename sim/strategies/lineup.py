@@ -19,13 +19,15 @@ seed, strategies and size alone.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from sim._rng import CHUNK_ROUNDS, BatchRandom
+from sim._rng import CHUNK_ROUNDS, BatchRandom, BernoulliStream, UniformStream
+from sim.errors import SimError
 from sim.strategies.automaton import AutomatonPlay, automaton_of
 from sim.strategies.base import Facts, LevelArray, Observation, Seat, Strategy, TruceView
 from sim.strategies.registry import StrategySpec
@@ -88,6 +90,22 @@ class _Columns(BatchRandom):
         block = self._draws.rows_for(self.used, rows)[:, self._cols]
         self.used += rows
         return block if dtype is np.float64 else block.astype(dtype)
+
+    def _only_random(self, what: str) -> SimError:
+        return SimError(
+            f"a strategy in a tournament called rng.{what}; in a lineup strategies draw "
+            "their random numbers with rng.random(rows) only"
+        )
+
+    @property
+    def unit_starts(self) -> NDArray[np.intp]:
+        raise self._only_random("unit_starts")
+
+    def uniform_stream(self) -> UniformStream:
+        raise self._only_random("uniform_stream()")
+
+    def bernoulli(self, p: Sequence[float], directions: bool = False) -> BernoulliStream:
+        raise self._only_random("bernoulli()")
 
 
 @dataclass
