@@ -6,6 +6,7 @@ The comparison with the Axelrod library's tournament is in test_tournament_axelr
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterator
 
@@ -14,11 +15,13 @@ import pytest
 
 import sim
 from sim.analysis.tournament import lineup_of, tournament
+from sim.engine.two_move import eligible
 from sim.errors import SimError
 from sim.strategies import StrategyError, spec
 from sim.strategies.automaton import automaton_of
 from sim.strategies.base import Facts, Observation, Seat, Strategy
 from sim.strategies.classic import NoParams
+from sim.strategies.lineup import lineup
 from sim.strategies.registry import _REGISTRY, names, register
 
 R, S, T, P = 3.0, 0.0, 5.0, 1.0
@@ -175,11 +178,22 @@ def test_automata_play_exactly_as_the_strategies_code(
     assert np.array_equal(fast.peace, slow.peace)
 
 
-def test_automata_match_the_code_in_a_lineup_without_the_slow_strategy(ipd: sim.Scenario) -> None:
+@pytest.mark.parametrize(("execution", "perception"), [(0.05, 0.0), (0.1, 0.07)])
+def test_the_two_move_kernel_plays_exactly_as_the_strategies_code(
+    ipd: sim.Scenario, execution: float, perception: float
+) -> None:
+    """Every strategy with an automaton: the tournament takes the two-move kernel
+    (sim.engine.two_move), and its matches equal those of the general engine running each
+    strategy's own code, bit for bit."""
+    sc = ipd.replace({"noise.execution": execution, "noise.perception": perception})
     entries = _two_move_specs(ipd)
-    fast = tournament(ipd, entries, matches=5, seed=8)
-    slow = tournament(ipd, entries, matches=5, seed=8, automata=False)
+    _, specs = lineup_of(entries, sc)
+    seats = (lineup(specs, divisor=5 * len(specs)), lineup(specs, divisor=5))
+    assert eligible(dataclasses.replace(sc.plan, strategies=seats))
+    fast = tournament(sc, entries, matches=5, seed=8)
+    slow = tournament(sc, entries, matches=5, seed=8, automata=False)
     assert np.array_equal(fast.payoff, slow.payoff)
+    assert np.array_equal(fast.peace, slow.peace)
 
 
 def test_no_automaton_outside_two_move_games() -> None:

@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from sim._rng import STREAM_UNIT
 from sim.engine.run import Progress, default_workers, processes_used, run_blocks
 from sim.engine.tally import merge_tallies, tally_rounds
+from sim.engine.two_move import eligible, play_two_move
 from sim.errors import Problem
 from sim.strategies.base import Seat
 from sim.strategies.lineup import lineup
@@ -306,6 +307,7 @@ def tournament(
         progress=progress,
         reduce=tally_rounds,
         combine=merge_tallies,
+        kernel=play_two_move if eligible(plan) else None,
     )
     rounds = scenario.rounds
     info = {

@@ -51,6 +51,22 @@ class Reducer(Protocol[P_co]):
     ) -> P_co: ...
 
 
+class Kernel(Protocol[P_co]):
+    """Plays and reduces a block in one (a module-level function): ``kernel(plan, n,
+    streams, start, tick)``, in place of :func:`iter_rounds` and a reducer, for plans it
+    can play faster (e.g. :func:`sim.engine.two_move.play_two_move`)."""
+
+    def __call__(
+        self,
+        plan: Plan,
+        n: int,
+        streams: Streams,
+        start: int,
+        tick: Callable[[int], None] | None,
+        /,
+    ) -> P_co: ...
+
+
 def default_workers() -> int:
     """All cores this process may use."""
     try:
@@ -85,12 +101,15 @@ def run_block(
     sample: int,
     reduce: Reducer[P],
     tick: Callable[[int], None] | None = None,
+    kernel: Kernel[P] | None = None,
 ) -> P:
     """Simulate matches ``start..stop-1`` of the run seeded with ``seed`` and reduce them
-    with ``reduce`` (:func:`sim.engine.reduce.reduce_rounds` for a run's full reduction);
-    ``tick(t)`` is called after each round ``t``."""
+    with ``reduce`` (:func:`sim.engine.reduce.reduce_rounds` for a run's full reduction),
+    or play and reduce them with ``kernel``; ``tick(t)`` is called after each round ``t``."""
     streams = Streams.for_matches(seed, start, stop)
     n = stop - start
+    if kernel is not None:
+        return kernel(plan, n, streams, start, tick)
     steps = iter_rounds(plan, n, streams, start)
     if tick is not None:
         steps = _ticking(steps, tick)
@@ -149,9 +168,11 @@ def run_blocks(
     progress: Progress | None,
     reduce: Reducer[P],
     combine: Callable[[Sequence[P], Plan], R],
+    kernel: Kernel[P] | None = None,
 ) -> R:
     """:func:`run_plan` with another reduction: each block is reduced by ``reduce`` (in its
-    worker process) and ``combine(parts, plan)`` joins the parts, given in block order."""
+    worker process; or played and reduced by ``kernel``) and ``combine(parts, plan)`` joins
+    the parts, given in block order."""
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
     workers = default_workers() if workers is None else workers
@@ -169,6 +190,7 @@ def run_blocks(
                 sample,
                 reduce,
                 _round_ticker(progress, a, b, matches, plan.rules.rounds),
+                kernel,
             )
             for a, b in blocks
         ]
@@ -176,7 +198,9 @@ def run_blocks(
     # "spawn" is chosen per pool, never set process-wide.
     ctx = multiprocessing.get_context("spawn")
     try:
-        parts = _in_pool(plan, seed, blocks, sample, processes, ctx, progress, matches, reduce)
+        parts = _in_pool(
+            plan, seed, blocks, sample, processes, ctx, progress, matches, reduce, kernel
+        )
     except BrokenProcessPool:
         raise SimError(
             "a worker process stopped unexpectedly: it could not start, or it was killed "
@@ -223,13 +247,14 @@ def _in_pool(
     progress: Progress | None,
     matches: int,
     reduce: Reducer[P],
+    kernel: Kernel[P] | None,
 ) -> list[P]:
     """The blocks' parts, in block order."""
     parts: dict[int, P] = {}
     done = 0
     with ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
         index: dict[Future[P], int] = {
-            pool.submit(run_block, plan, seed, a, b, sample, reduce): i
+            pool.submit(run_block, plan, seed, a, b, sample, reduce, None, kernel): i
             for i, (a, b) in enumerate(blocks)
         }
         pending = set(index)

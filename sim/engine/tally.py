@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.engine.rounds import Plan, Step
+from sim.model import Game
 
 
 @dataclass(frozen=True)
@@ -91,16 +92,24 @@ def _by_profile(plan: Plan, steps: Iterable[Step], n: int, offset: int) -> Tally
         if st.truces is not None:
             truce_rounds += st.truces.covered
         rounds += 1
-    history = history[:rounds]
+    total, peace = profile_totals(game, history[:rounds])
+    return Tally(offset, total, total.copy(), peace, truce_rounds)
+
+
+def profile_totals(
+    game: Game, history: NDArray[np.int8]
+) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
+    """Each match's summed payoffs ``(2, n)`` and rounds at peace ``(n,)`` from its joint
+    profile in every round, ``history`` ``(rounds, n)``."""
     table = game.profile_table()
-    total = np.zeros((2, n))
-    peace = np.zeros(n, dtype=np.int32)
+    total = np.zeros((2, history.shape[1]))
+    peace = np.zeros(history.shape[1], dtype=np.int32)
     for q in range(game.n_profiles):  # a fixed order of operations: exact per match
         visits = np.count_nonzero(history == q, axis=0)
         total += table[:, q : q + 1] * visits
         if q == 0:  # every instrument at baseline
             peace = visits.astype(np.int32)
-    return Tally(offset, total, total.copy(), peace, truce_rounds)
+    return total, peace
 
 
 def merge_tallies(parts: Sequence[Tally], plan: Plan) -> Tally:

@@ -144,15 +144,21 @@ class AutomatonPlay:
         self.x = np.empty(len(labels), dtype=np.int8)
 
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
-        x = np.left_shift(obs.own[0], 1, out=self.x)
-        x |= obs.opp[0]
-        self.state4 = state4 = self.next4.take(self.state4 + x)
-        played = self.flip4.take(state4)
+        out: LevelArray = self.play(obs.own[0], obs.opp[0], rng)[None, :]
+        return out
+
+    def play(self, own: LevelArray, seen: LevelArray, rng: BatchRandom) -> NDArray[np.int8]:
+        """The levels played, ``(n_matches,)``, given the own and the seen opponent's
+        levels, ``(n_matches,)`` each."""
+        x = np.left_shift(own, 1, out=self.x)
+        x |= seen
+        # Indices are in range by construction; "clip" skips the bounds check of "raise".
+        self.state4 = state4 = self.next4.take(self.state4 + x, mode="clip")
+        played: NDArray[np.int8] = self.flip4.take(state4, mode="clip")
         if self.draws:
             u = rng.random(self.draws)[0]
-            played ^= u < self.threshold4.take(state4)
-        out: LevelArray = played[None, :]
-        return out
+            played ^= u < self.threshold4.take(state4, mode="clip")
+        return played
 
 
 def automaton_of(spec: Any, seat: Seat) -> Automaton | None:

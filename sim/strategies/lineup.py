@@ -159,6 +159,20 @@ class Lineup(Strategy):
             built = spec.build(seat, b - a)
             self._parts.append(_Part(built, a, b, self._columns(a, b), not bundled))
 
+    @classmethod
+    def all_automata(cls, params: LineupParams, seat: Seat) -> bool:
+        """Whether every listed strategy plays as an automaton in ``seat``."""
+        return params.automata and all(automaton_of(s, seat) is not None for s in params.specs)
+
+    def step(self, own: LevelArray, seen: LevelArray, rng: BatchRandom) -> NDArray[np.int8]:
+        """:meth:`decide` of a lineup of automata in a two-move game, on the own and the
+        seen opponent's levels ``(n_matches,)``: the levels played, ``(n_matches,)``."""
+        if self._play is None:
+            raise ValueError("only a lineup of automata steps without observations")
+        self._draws.reset(rng)
+        self._play_rng.used = 0
+        return self._play.play(own, seen, self._play_rng)
+
     def _columns(self, a: int, b: int) -> _Columns:
         """The draws of the matches at sorted positions ``a..b-1``: match ``i``'s uniforms
         are always column ``i`` of the shared draws, whatever the order."""
