@@ -274,8 +274,9 @@ def tournament(
     matches : matches per ordered pair (default :data:`DEFAULT_MATCHES`)
     seed : default: the scenario's seed
     workers : processes (default: all cores); the results do not depend on it
-    automata : run strategies that have automata in two-move games by table lookup
-        (the same play, see :mod:`sim.strategies.automaton`); ``False`` runs their code
+    automata : run strategies that have automata in two-move games by table lookup, and
+        a tournament of such strategies alone in :mod:`sim.engine.two_move` (the same
+        play, see :mod:`sim.strategies.automaton`); ``False`` runs their own code
     progress : called as ``progress(matches_done, matches)``
 
     Examples
