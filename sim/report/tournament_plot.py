@@ -97,12 +97,11 @@ def tournament_figure(result: TournamentResult, ax: Sequence[Axes] | None = None
             showfliers=False,
             medianprops={"color": "black", "linewidth": 0.8},
         )
-        box.scatter(d.scores, positions, marker="D", s=12, color="#D55E00", zorder=3, label="mean")
+        box.scatter(d.scores, positions, marker="D", s=12, color="#D55E00", zorder=3)
         box.set_yticks(positions, d.labels)
-        box.set_xlabel("mean payoff per round, per match")
+        box.set_xlabel("mean payoff per round in each match (diamond: the mean)")
         box.set_title("against the other strategies", loc="left")
         box.grid(axis="x", linewidth=0.3, alpha=0.5)
-        box.legend(loc="lower right", frameon=False)
         sc = result.scenario
         fig.suptitle(
             f"{sc.name}: round robin of {n} strategies, {result.matches} matches per ordered "
