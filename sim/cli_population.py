@@ -84,6 +84,19 @@ def _scenario(path: Path, set_: list[str] | None) -> Any:
     return sc.replace(_parse_sets(set_)) if set_ else sc
 
 
+def _play(
+    sc: Any, strategies: Any, matches: int | None, seed: int | None, workers: int | None
+) -> Any:
+    """The tournament of a command, with a progress bar on a terminal."""
+    from sim.analysis.tournament import tournament as play
+
+    update, stop = _progress(f"{sc.name} tournament")
+    try:
+        return play(sc, strategies, matches=matches, seed=seed, workers=workers, progress=update)
+    finally:
+        stop()
+
+
 @app.command()
 def tournament(
     scenario: ScenarioArg,
@@ -110,7 +123,6 @@ def tournament(
     with _handled(debug):
         import datetime as dt
 
-        from sim.analysis.tournament import tournament as play
         from sim.report.files import check_output
         from sim.report.tournament_out import write_tournament
 
@@ -118,18 +130,7 @@ def tournament(
         sc = _scenario(scenario, set_)
         target = out if out is not None else Path("results") / f"{sc.name}-tournament"
         check_output(target, force=force)  # before playing, not after
-        update, stop = _progress(f"{sc.name} tournament")
-        try:
-            res = play(
-                sc,
-                _chosen(strategies, every),
-                matches=matches,
-                seed=seed,
-                workers=workers,
-                progress=update,
-            )
-        finally:
-            stop()
+        res = _play(sc, _chosen(strategies, every), matches, seed, workers)
         write_tournament(
             res,
             target,
@@ -212,10 +213,9 @@ def evolve(
     with _handled(debug):
         import datetime as dt
 
-        from sim.analysis.evolution import METHODS
+        from sim.analysis.evolution import METHODS, check_population
         from sim.analysis.evolution import evolve as run_evolution
         from sim.analysis.tournament import lineup_of
-        from sim.analysis.tournament import tournament as play
         from sim.report.files import check_output
         from sim.report.tournament_out import write_evolution
 
@@ -228,23 +228,8 @@ def evolve(
         target = out if out is not None else Path("results") / f"{sc.name}-{method}"
         check_output(target, force=force)
         labels, specs = lineup_of(_chosen(strategies, every), sc)
-        if method == "moran" and population < len(labels):  # before playing, not after
-            raise BadInput(
-                f"--population {population} cannot hold all {len(labels)} strategies; "
-                f"give at least {len(labels)}"
-            )
-        update, stop = _progress(f"{sc.name} tournament")
-        try:
-            played = play(
-                sc,
-                list(zip(labels, specs, strict=True)),
-                matches=matches,
-                seed=seed,
-                workers=workers,
-                progress=update,
-            )
-        finally:
-            stop()
+        check_population(method, population, labels)  # before playing, not after
+        played = _play(sc, list(zip(labels, specs, strict=True)), matches, seed, workers)
         work = f"{runs:,} Moran runs, N = {population}" if method == "moran" else "replicator"
         with _status(work):
             evo = run_evolution(

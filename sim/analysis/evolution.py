@@ -222,7 +222,7 @@ def evolve(
         if scenario is None:
             raise EvolutionError("give a scenario (and strategies) or a tournament_result")
         labels, specs = lineup_of(strategies, scenario)
-        _check_population(method, population, labels)  # before playing, not after
+        check_population(method, population, labels)  # before playing, not after
         tournament_result = tournament(
             scenario,
             list(zip(labels, specs, strict=True)),
@@ -239,7 +239,7 @@ def evolve(
                 f"{', '.join(extra)} cannot be given with tournament_result (it was played "
                 "already)"
             )
-        _check_population(method, population, tournament_result.labels)
+        check_population(method, population, tournament_result.labels)
     a = tournament_result.payoff_matrix
     spread = float(a.max() - a.min()) or 1.0
     if method == "replicator":
@@ -249,11 +249,12 @@ def evolve(
     return _moran(tournament_result, a, population, intensity, fitness, runs)
 
 
-def _check_population(method: str, size: int, labels: Sequence[str]) -> None:
+def check_population(method: str, size: int, labels: Sequence[str]) -> None:
+    """A Moran population must hold every strategy (checked before the tournament)."""
     if method == "moran" and size < len(labels):
         raise EvolutionError(
-            f"population {size} cannot hold all {len(labels)} strategies: give a population "
-            f"of at least {len(labels)}"
+            f"population {size} cannot hold all {len(labels)} strategies; "
+            f"give at least {len(labels)}"
         )
 
 

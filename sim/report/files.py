@@ -26,6 +26,8 @@ from sim.result import Result
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from sim.scenario import Scenario
+
 #: Floats in CSV tables: 12 significant digits (binary noise such as 2.8940300000000003
 #: would otherwise show).
 FLOAT = "%.12g"
@@ -87,6 +89,18 @@ def summary_document(result: Result) -> dict[str, Any]:
     }
 
 
+def scenario_document(sc: Scenario) -> dict[str, Any]:
+    """A manifest's account of the scenario: name, file, hashes, changes, resolved values."""
+    return {
+        "name": sc.name,
+        "source": sc.source,
+        "source_sha256": sc.source_sha256,
+        "sha256": sc.sha256,
+        "changes": list(sc.changes),
+        "resolved": json.loads(sc.to_json()),
+    }
+
+
 def manifest_document(
     result: Result, command: list[str], started: dt.datetime, files: list[str]
 ) -> dict[str, Any]:
@@ -96,14 +110,7 @@ def manifest_document(
         "tool": "escalation-sim",
         "version": __version__,
         "command": command,
-        "scenario": {
-            "name": sc.name,
-            "source": sc.source,
-            "source_sha256": sc.source_sha256,
-            "sha256": sc.sha256,
-            "changes": list(sc.changes),
-            "resolved": json.loads(sc.to_json()),
-        },
+        "scenario": scenario_document(sc),
         "seed": result.seed,
         "matches": result.matches_count,
         "rounds": result.rounds_count,

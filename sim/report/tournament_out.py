@@ -4,7 +4,6 @@ figures, written atomically (:func:`sim.report.files.write_atomically`)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim._rng import STREAM_UNIT
 from sim._version import __version__
-from sim.report.files import FLOAT, dump_json, versions, write_atomically
+from sim.report.files import FLOAT, dump_json, scenario_document, versions, write_atomically
 
 if TYPE_CHECKING:
     from sim.analysis.evolution import EvolutionResult
@@ -24,19 +23,11 @@ def manifest(
 ) -> dict[str, Any]:
     """The manifest of a tournament's or an evolution's folder: the scenario (resolved),
     the seed, the strategies with every parameter, the versions and the times."""
-    sc = result.scenario
     return {
         "tool": "escalation-sim",
         "version": __version__,
         "command": command,
-        "scenario": {
-            "name": sc.name,
-            "source": sc.source,
-            "source_sha256": sc.source_sha256,
-            "sha256": sc.sha256,
-            "changes": list(sc.changes),
-            "resolved": json.loads(sc.to_json()),
-        },
+        "scenario": scenario_document(result.scenario),
         "seed": result.seed,
         "strategies": {
             label: s.as_dict() for label, s in zip(result.labels, result.specs, strict=True)
