@@ -200,7 +200,9 @@ class Result:
         """The summary as ``{name: {estimate, ci_low, ci_high, description}}``.
 
         Means use Student-t intervals over matches; shares use Wilson score intervals
-        (``scipy.stats.binomtest``). Names are stable: sweeps refer to them.
+        (``scipy.stats.binomtest``). Names are stable: every name is present whatever
+        happened in the run (NaN where a metric is undefined, e.g. the median round of a
+        first escalation when no match escalated), and sweeps refer to them.
         """
         d, game = self.data, self.scenario.game
         r = self.rounds_count
@@ -226,11 +228,11 @@ class Result:
                 game.players,
             )
         )
-        if escalated.any():
-            first = d.first_round[escalated]
-            out["escalation.first_round.median"] = _point(
-                float(np.median(first)), "median round of the first escalation (escalated matches)"
-            )
+        first = d.first_round[escalated]
+        out["escalation.first_round.median"] = _point(
+            float(np.median(first)) if first.size else math.nan,
+            "median round of the first escalation (escalated matches; NaN when none did)",
+        )
         for p, name in enumerate(game.players):
             out[f"escalation.steps.{name}"] = _mean(
                 d.steps[p].astype(float), f"rungs {name} stepped up per match (chosen or noise)"
@@ -307,8 +309,11 @@ def _mean(x: NDArray[np.floating], description: str) -> dict[str, Any]:
 
 
 def _share(k: int, n: int, description: str) -> dict[str, Any]:
+    """``k`` of ``n`` with its Wilson interval; NaN when ``n`` is 0 (a share of nothing)."""
     from scipy import stats
 
+    if n == 0:
+        return _point(math.nan, description)
     ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
     return {
         "estimate": k / n,

@@ -107,3 +107,29 @@ def test_profile_and_payoff_accounting_agree() -> None:
     )
     np.testing.assert_allclose(a.data.total, b.data.total, rtol=0, atol=1e-9)
     np.testing.assert_allclose(a.rounds()["payoff_US"], b.rounds()["payoff_US"], atol=1e-12)
+
+
+def test_metric_names_do_not_depend_on_what_happened() -> None:
+    """Sweeps refer to metrics by name, so a calm run and a stormy one name the same ones;
+    what is undefined in a run (a median of no first escalations, a share of no
+    breaches, a truce that never formed) is NaN."""
+    sc = sim.load_scenario(ROOT / "scenarios" / "busan-truce.toml").replace(
+        simulation={"rounds": 60}
+    )
+    calm = sc.replace({"noise.execution": 0.0, "noise.perception": 0.0})
+    stormy = sc.replace({"noise.execution": 0.2, "noise.perception": 0.2})
+    m_calm = sim.simulate(calm, matches=64, seed=3, workers=1).metrics()
+    m_stormy = sim.simulate(stormy, matches=64, seed=3, workers=1).metrics()
+    assert list(m_calm) == list(m_stormy)
+    assert np.isnan(m_calm["truce.Busan.breach_by_noise"]["estimate"])
+    assert m_calm["truce.negotiated.spells"]["estimate"] == 0
+    assert np.isnan(m_calm["truce.negotiated.p_survive_term"]["estimate"])
+    assert 0 < m_stormy["truce.Busan.breach_by_noise"]["estimate"] <= 1
+    ipd = sim.load_scenario(ROOT / "scenarios" / "ipd.toml").replace(
+        {"noise.execution": 0.0, "players.US.strategy": "tit_for_tat"}
+    )
+    peaceful = sim.simulate(ipd, matches=64, seed=3, workers=1).metrics()
+    noisy = sim.simulate(ipd.replace({"noise.execution": 0.1}), matches=64, seed=3, workers=1)
+    assert list(peaceful) == list(noisy.metrics())
+    assert np.isnan(peaceful["escalation.first_round.median"]["estimate"])
+    assert noisy.metrics()["escalation.first_round.median"]["estimate"] >= 0

@@ -59,7 +59,8 @@ def spells_table(result: Result) -> pd.DataFrame:
 def truce_metrics(result: Result) -> dict[str, Metric]:
     """Per truce name: spells, P(survives its term) and the median survival (Kaplan–Meier
     with 95% log-log band), the share of spells breached (by each player, by both at
-    once, by noise) and renewed at least once."""
+    once, by noise) and renewed at least once. Every name is present for every truce the
+    scenario can have; a truce with no spell has 0 spells and NaN for the rest."""
     from sim.analysis.survival import kaplan_meier
     from sim.result import _point, _share
 
@@ -70,12 +71,10 @@ def truce_metrics(result: Result) -> dict[str, Metric]:
     for code, kind in enumerate(plan.schedule.kinds):
         mine = sp.kind == code
         n = int(np.count_nonzero(mine))
-        if n == 0:
-            continue
         key = f"truce.{kind.name}"
         breached = sp.ended[mine] == BREACH
-        km = kaplan_meier(sp.rounds[mine], breached)
         out[f"{key}.spells"] = _point(float(n), f"spells of the {kind.name} truce (all matches)")
+        km = kaplan_meier(sp.rounds[mine], breached)  # all NaN without spells
         est, lo, hi = km.at(kind.term)
         out[f"{key}.p_survive_term"] = _interval(
             est,
@@ -100,13 +99,12 @@ def truce_metrics(result: Result) -> dict[str, Metric]:
                 else f"share of {kind.name} spells that both breached in the same round"
             )
             out[f"{key}.breached_by.{label}"] = _share(int(np.count_nonzero(who == p)), n, text)
-        if breached.any():
-            noise = int(np.count_nonzero(sp.breach[mine] == NOISE))
-            out[f"{key}.breach_by_noise"] = _share(
-                noise,
-                int(breached.sum()),
-                f"share of {kind.name} breaches caused by execution noise (not chosen)",
-            )
+        out[f"{key}.breach_by_noise"] = _share(
+            int(np.count_nonzero(sp.breach[mine] == NOISE)),
+            int(breached.sum()),
+            f"share of {kind.name} breaches caused by execution noise (not chosen; NaN "
+            "when none was breached)",
+        )
         out[f"{key}.renewed"] = _share(
             int(np.count_nonzero(sp.renewals[mine] > 0)),
             n,
