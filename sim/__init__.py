@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sim.scenario import Scenario, load_scenario
     from sim.simulation import simulate
     from sim.strategies import Strategy, register
+    from sim.sweeping import sweep
 
 __all__ = [
     "EvolutionResult",
@@ -44,6 +45,7 @@ __all__ = [
     "register",
     "simulate",
     "stage_game",
+    "sweep",
     "tournament",
 ]
 
@@ -57,6 +59,7 @@ _LAZY = {
     "Scenario": "sim.scenario",
     "load_scenario": "sim.scenario",
     "simulate": "sim.simulation",
+    "sweep": "sim.sweeping",
     "stage_game": "sim.analysis.stage",
     "StageGame": "sim.analysis.stage",
     "tournament": "sim.analysis.tournament",

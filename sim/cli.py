@@ -53,6 +53,11 @@ def _handled(debug: bool) -> Iterator[None]:
     except KeyboardInterrupt:
         _err("interrupted")
         raise typer.Exit(130) from None
+    except BrokenPipeError:  # the reader went away (``escalate ... | head``): stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(141) from None
     except Exception as exc:
         if debug:
             raise
@@ -403,6 +408,8 @@ def main() -> None:
     app()
 
 
-# The population commands (tournament, evolve) live in their own module and register
-# themselves on ``app``; importing it here makes them part of every use of this module.
-import sim.cli_population  # noqa: E402, F401
+# The population commands (tournament, evolve) and the sweep live in their own modules and
+# register themselves on ``app``; importing them here makes them part of every use of this
+# module.
+import sim.cli_population  # noqa: E402
+import sim.cli_sweep  # noqa: E402, F401

@@ -50,22 +50,9 @@ FiguresOpt = Annotated[bool, typer.Option(help="Draw the figures.")]
 
 def split_list(text: str) -> list[str]:
     """Split at commas outside brackets and quotes (``a:x=[1, 2],b`` is two items)."""
-    items, depth, quote, current = [], 0, "", ""
-    for ch in text:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "\"'":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            items.append(current.strip())
-            current = ""
-            continue
-        current += ch
-    items.append(current.strip())
+    from sim.strategies.registry import split_items
+
+    items = split_items(text)
     if any(not item for item in items):
         raise BadInput(f"--strategies {text!r}: an empty item (two commas in a row?)")
     return items

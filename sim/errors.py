@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class ModelError(SimError, ValueError):
         self.problems = tuple(problems)
         super().__init__("; ".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable, e.g. from a worker process
+        return type(self), (self.problems,)
+
 
 class ScenarioError(SimError, ValueError):
     """A scenario (file or in-memory change) is invalid.
@@ -44,3 +48,6 @@ class ScenarioError(SimError, ValueError):
         lines = [f"{source}: {len(self.problems)} problem(s)"] if len(self.problems) > 1 else []
         lines += [f"{source}: {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable, e.g. from a worker process
+        return type(self), (self.source, self.problems)

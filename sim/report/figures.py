@@ -187,17 +187,18 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
 
 def figure_metadata(source: Any) -> dict[str, str]:
     """PDF/PNG metadata naming the scenario, its SHA-256, the seed and the package version.
-    ``source`` is a scenario, a stage game (no seed: none is used), or the result of a
-    run, a tournament or an evolution."""
+    ``source`` is a scenario, a stage game (no seed: none is used), the result of a
+    run, a tournament or an evolution, or a sweep's plan (the sweep seed)."""
     from sim.analysis.evolution import EvolutionResult
     from sim.analysis.stage import StageGame
+    from sim.analysis.sweep import SweepPlan
     from sim.analysis.tournament import TournamentResult
     from sim.result import Result
 
     seed: str = "none"
     if isinstance(source, StageGame):
         name, sha = source.name, source.scenario_sha256 or "none"
-    elif isinstance(source, Result | TournamentResult | EvolutionResult):
+    elif isinstance(source, Result | TournamentResult | EvolutionResult | SweepPlan):
         name, sha, seed = source.scenario.name, source.scenario.sha256, str(source.seed)
     else:
         name, sha = source.name, source.sha256

@@ -1,8 +1,8 @@
 """Scenario files: schema, loading, validation errors and changes (the I/O boundary in)."""
 
-from sim.scenario.scenario import Scenario, set_path
+from sim.scenario.scenario import Scenario, load_sweep_file, set_path
 
-__all__ = ["Scenario", "load_scenario", "set_path"]
+__all__ = ["Scenario", "load_scenario", "load_sweep_file", "set_path"]
 
 
 def load_scenario(path: str) -> Scenario:

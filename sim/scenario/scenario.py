@@ -24,7 +24,7 @@ from sim.errors import ModelError, Problem, ScenarioError
 from sim.model import Game, Instrument, Interaction
 from sim.scenario.errors import pydantic_problems, with_line
 from sim.scenario.events import calendar_of, compile_schedule
-from sim.scenario.schema import ScenarioFile
+from sim.scenario.schema import ScenarioFile, SweepFile, SweepSpec
 from sim.strategies.base import Seat
 from sim.strategies.registry import StrategyError, StrategySpec, spec
 
@@ -55,18 +55,7 @@ class Scenario:
         field and what was expected (TOML syntax errors give their line and column).
         """
         p = Path(path)
-        try:
-            raw = p.read_bytes()
-        except OSError as exc:
-            raise ScenarioError(
-                str(p), [Problem("", f"cannot read file: {exc.strerror}")]
-            ) from None
-        try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise ScenarioError(str(p), [Problem("", "not a UTF-8 text file")]) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ScenarioError(str(p), [Problem("", f"TOML syntax error: {exc}")]) from None
+        raw, data = read_toml(p)
         try:
             return cls.from_dict(data, source=str(p), sha256=hashlib.sha256(raw).hexdigest())
         except ScenarioError as exc:
@@ -165,6 +154,37 @@ class Scenario:
 
     def __repr__(self) -> str:
         return f"Scenario({self.name!r}, source={self.source!r})"
+
+
+def read_toml(path: Path) -> tuple[bytes, dict[str, Any]]:
+    """A TOML file's bytes and contents; :class:`ScenarioError` naming the file otherwise."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(
+            str(path), [Problem("", f"cannot read file: {exc.strerror}")]
+        ) from None
+    try:
+        return raw, tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ScenarioError(str(path), [Problem("", "not a UTF-8 text file")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(str(path), [Problem("", f"TOML syntax error: {exc}")]) from None
+
+
+def load_sweep_file(path: str | Path) -> SweepSpec:
+    """Read a sweep file (a ``[sweep]`` table, as in a scenario) and validate it; errors
+    name the file, the field and its line."""
+    import pydantic
+
+    p = Path(path)
+    raw, data = read_toml(p)
+    try:
+        return SweepFile.model_validate(data).sweep
+    except pydantic.ValidationError as exc:
+        text = raw.decode("utf-8")
+        problems = [with_line(problem, text) for problem in pydantic_problems(exc, SweepFile)]
+        raise ScenarioError(str(p), problems) from None
 
 
 def set_path(

@@ -281,6 +281,48 @@ class Report(_Strict):
     )
 
 
+def _grid_values(value: Any) -> Any:
+    if isinstance(value, dict):
+        raise ValueError(
+            "expected a list of values or 'START:STOP:COUNT'; write a dotted path as one "
+            'quoted key, e.g. "noise.execution" = [0, 0.01]'
+        )
+    return value
+
+
+class SweepSpec(_Strict):
+    """``[sweep]``: what ``escalate sweep`` varies and measures (``run`` ignores it). The
+    same table makes a sweep file (``escalate sweep SCENARIO --sweep FILE``)."""
+
+    grid: dict[str, Annotated[list[Any] | str, BeforeValidator(_grid_values)]] = Field(
+        min_length=1,
+        description="Swept scenario paths (quoted dotted keys, as for --set) and their "
+        "values: a list, or 'START:STOP:COUNT' for COUNT evenly spaced numbers. The cells "
+        "are every combination, the first path varying slowest.",
+    )
+    metrics: list[str] = Field(
+        default_factory=list,
+        description="Metric names of the summary per cell (escalate sweep --list-metrics); "
+        "default: peace share, mean payoffs and, with truces, P(the first truce survives "
+        "its term).",
+    )
+    matches: int | None = Field(
+        None, ge=1, description="Matches per cell (default: [simulation].matches)."
+    )
+    seed: int | None = Field(
+        None,
+        ge=0,
+        description="Sweep seed (default: [simulation].seed); cell i runs with a "
+        "seed derived from it and i.",
+    )
+
+
+class SweepFile(_Strict):
+    """A sweep file: one ``[sweep]`` table."""
+
+    sweep: SweepSpec
+
+
 class ScenarioFile(_Strict):
     """A whole scenario file."""
 
@@ -299,6 +341,7 @@ class ScenarioFile(_Strict):
         default_factory=list, description="Dated events: set, truce and threat."
     )
     report: Report = Report()
+    sweep: SweepSpec | None = None
     payoffs: dict[str, list[list[float]]] | None = Field(
         None,
         description="The stage game as payoff matrices (one per player, rows: the "

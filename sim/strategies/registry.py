@@ -25,6 +25,9 @@ class StrategyError(SimError, ValueError):
         self.problems = problems
         super().__init__("; ".join(str(p) for p in problems))
 
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable, e.g. from a worker process
+        return type(self), (self.problems,)
+
 
 def register(cls: type[Strategy]) -> type[Strategy]:
     """Add a strategy class to the registry (usable as a class decorator).
@@ -135,6 +138,28 @@ def parse_value(raw: str) -> Any:
         return tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         return raw
+
+
+def split_items(text: str) -> list[str]:
+    """Split at commas outside brackets and quotes, stripping each item (``a:x=[1, 2],b``
+    is two items; ``'"a,b", c'`` too)."""
+    items, depth, quote, current = [], 0, "", ""
+    for ch in text:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append(current.strip())
+            current = ""
+            continue
+        current += ch
+    items.append(current.strip())
+    return items
 
 
 def parse(text: str) -> tuple[str, StrategySpec]:

@@ -1,0 +1,319 @@
+"""``escalate sweep``: a grid of scenario variants with metrics per cell, on local processes
+or a Dask cluster, resumable. Registered on the app of :mod:`sim.cli` (imported at its
+end); it parses options and calls :func:`sim.sweep`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from sim.cli import BadInput, DebugOpt, _err, _handled, _parse_sets, app
+
+GRID_HELP = (
+    "A swept scenario path and its values, PATH=V1,V2,... or PATH=START:STOP:COUNT, e.g. "
+    "noise.execution=0,0.01,0.02 or players.CN.strategy.ratio=0.5:1.5:11 (repeatable; "
+    "default: the --sweep file's grid, else the scenario's [sweep] section)."
+)
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[
+        Path | None,
+        typer.Argument(help="Scenario file (TOML).", metavar="SCENARIO", show_default=False),
+    ] = None,
+    grid: Annotated[
+        list[str] | None, typer.Option("--grid", "-g", metavar="PATH=VALUES", help=GRID_HELP)
+    ] = None,
+    sweep_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--sweep", metavar="FILE", help="A sweep file: a [sweep] table as in a scenario."
+        ),
+    ] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric",
+            "-m",
+            metavar="NAME",
+            help="A metric per cell, e.g. truce.p_survive_term or payoff.US.mean "
+            "(repeatable; see --list-metrics).",
+        ),
+    ] = None,
+    list_metrics: Annotated[
+        bool,
+        typer.Option(
+            "--list-metrics",
+            help="List the metric names (of SCENARIO when given) and exit.",
+        ),
+    ] = False,
+    matches: Annotated[
+        int | None,
+        typer.Option(min=1, metavar="N", help="Matches per cell (default: the scenario's)."),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(min=0, metavar="N", help="Sweep seed (default: the scenario's)."),
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", metavar="PATH=VALUE", help="Change a scenario value in every cell."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="Local processes, or LocalCluster workers with --scheduler local (default: "
+            "all cores). Results do not depend on it.",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="Run on a Dask cluster: tcp://HOST:PORT of a running scheduler, or local to "
+            'start a LocalCluster (needs pip install "escalation-sim[distributed]").',
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="Results folder (default: results/<scenario name>-sweep). Finished cells "
+            "are kept in DIR.partial until the sweep is done; running the same command "
+            "again resumes it.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace an existing folder, or another sweep's unfinished cells."
+        ),
+    ] = False,
+    figures: Annotated[bool, typer.Option(help="Draw the figure.")] = True,
+    debug: DebugOpt = False,
+) -> None:
+    """Run SCENARIO in every cell of a grid of parameter values and write one row of
+    metrics, with 95% intervals, per cell."""
+    with _handled(debug):
+        if list_metrics:
+            _list_metrics(scenario, set_)
+            return
+        if scenario is None:
+            raise BadInput("missing SCENARIO (a scenario file to sweep)")
+        _sweep(
+            scenario, grid, sweep_file, metric, matches, seed, set_, workers, scheduler, out,
+            force, figures,
+        )  # fmt: skip
+
+
+def _sweep(
+    path: Path,
+    grid: list[str] | None,
+    sweep_file: Path | None,
+    metric: list[str] | None,
+    matches: int | None,
+    seed: int | None,
+    set_: list[str] | None,
+    workers: int | None,
+    scheduler: str | None,
+    out: Path | None,
+    force: bool,
+    figures: bool,
+) -> None:
+    import contextlib
+    import datetime as dt
+    import shutil
+
+    from sim.analysis.sweep import SweepIncomplete
+    from sim.engine.run import default_workers
+    from sim.report.files import check_output
+    from sim.report.sweep_out import partial_folder, write_sweep
+    from sim.report.sweep_store import CellStore, StoreMismatch
+    from sim.scenario import load_scenario
+    from sim.sweeping import run_sweep, sweep_plan
+
+    started = dt.datetime.now(dt.UTC)
+    sc = load_scenario(str(path))
+    if set_:
+        sc = sc.replace(_parse_sets(set_))
+    spec, source = _spec(sc, sweep_file)
+    if grid:
+        from sim.analysis.grid import Grid, parse_option
+
+        axes = dict(parse_option(g) for g in grid)
+        if len(axes) < len(grid):
+            raise BadInput("--grid: a path is given twice")
+        plan_grid: Any = Grid.from_mapping(axes, source="--grid")
+        source = "--grid"
+    elif spec is not None:
+        plan_grid = spec.grid
+    else:
+        raise BadInput(
+            f"no grid: give --grid PATH=VALUES, a --sweep file, or a [sweep] section in {path}"
+        )
+    names = metric or (spec.metrics if spec is not None and spec.metrics else None)
+    plan = sweep_plan(
+        sc,
+        plan_grid,
+        names,
+        matches=matches if matches is not None else spec.matches if spec else None,
+        seed=seed if seed is not None else spec.seed if spec else None,
+        source=source,
+    )
+    target = out if out is not None else Path("results") / f"{sc.name}-sweep"
+    check_output(target, force=force)  # before running, not after
+    partial = partial_folder(target.absolute())
+    try:
+        CellStore(partial, plan.definition())
+    except StoreMismatch:
+        if not force:
+            raise
+        shutil.rmtree(partial)
+    workers = default_workers() if workers is None else workers
+    client_cm: Any = contextlib.nullcontext(None)
+    if scheduler is not None:
+        from sim.analysis.workers import dask_client
+
+        client_cm = dask_client(scheduler, workers)
+    update, stop = _cells_progress(sc.name)
+    try:
+        with client_cm as client:
+            cells = run_sweep(
+                plan,
+                workers=workers,
+                client=client,
+                store=partial,
+                progress=update,
+            )
+    except KeyboardInterrupt:
+        stop()
+        saved = len(list((partial / "cells").glob("*.json")))
+        _err(
+            f"interrupted: {saved} of {plan.cells} cells are saved in {partial}/; run the "
+            "same command again to finish the others"
+        )
+        raise typer.Exit(130) from None
+    except SweepIncomplete as exc:
+        stop()
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        stop()
+    write_sweep(
+        target,
+        plan,
+        cells,
+        command=["escalate", *sys.argv[1:]],
+        started=started,
+        figures=figures,
+        force=force,
+    )
+    _print_cells(plan, cells)
+    run = cells.attrs["run"]
+    resumed = f", {run['resumed_cells']} resumed" if run["resumed_cells"] else ""
+    where = "this process" if run["backend"] == "serial" else f"{run['workers']} {run['backend']}"
+    typer.echo(
+        f"wrote {target}/ ({plan.cells} cells x {plan.matches:,} matches{resumed}; "
+        f"{run['seconds']:.1f} s on {where})"
+    )
+
+
+def _spec(sc: Any, sweep_file: Path | None) -> tuple[Any, str]:
+    """The sweep table in use and where it came from: the sweep file, else the scenario's
+    ``[sweep]`` section (or None)."""
+    if sweep_file is not None:
+        from sim.scenario import load_sweep_file
+
+        return load_sweep_file(sweep_file), str(sweep_file)
+    return sc.data.sweep, f"{sc.source} [sweep]"
+
+
+def _cells_progress(label: str) -> tuple[Any, Any]:
+    """A progress bar of cells done, cells left and the time left (terminal only)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return None, lambda: None
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(
+        TextColumn(f"{label} sweep"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("cells, {task.fields[left]} left"),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    task = bar.add_task(label, total=None, left="?")
+    started = False
+
+    def update(done: int, total: int) -> None:
+        nonlocal started
+        if not started:  # cells resumed from disk do not count towards the speed
+            bar.reset(task, total=total, completed=done, left=total - done)
+            bar.start()
+            started = True
+        bar.update(task, completed=done, total=total, left=total - done)
+
+    return update, bar.stop
+
+
+def _print_cells(plan: Any, cells: Any) -> None:
+    """Each metric's lowest and highest cell."""
+    for name in plan.metrics:
+        col = cells[name]
+        if col.isna().all():
+            typer.echo(f"{name}: undefined in every cell")
+            continue
+        lo, hi = col.idxmin(), col.idxmax()
+
+        def at(i: int) -> str:
+            return ", ".join(f"{p}={cells.at[i, p]}" for p in plan.grid.paths)
+
+        typer.echo(f"{name}: lowest {col[lo]:.4g} at {at(lo)}; highest {col[hi]:.4g} at {at(hi)}")
+
+
+def _list_metrics(scenario: Path | None, set_: list[str] | None) -> None:
+    from sim.analysis.sweep import METRIC_PATTERNS, metric_names, truce_aliases
+
+    if scenario is None:
+        typer.echo(
+            "Metric names (<player>, <instrument> and <truce> stand for a scenario's names; "
+            "give a SCENARIO for its exact names):\n"
+        )
+        for pattern, text in METRIC_PATTERNS:
+            typer.echo(f"  {pattern:52} {text}")
+        typer.echo("\n  truce.<suffix> means truce.<first truce>.<suffix>.")
+        return
+    from sim.scenario import load_scenario
+
+    sc = load_scenario(str(scenario))
+    if set_:
+        sc = sc.replace(_parse_sets(set_))
+    typer.echo(f"Metrics of {sc.name}:\n")
+    for name, text in metric_names(sc).items():
+        typer.echo(f"  {name:44} {text}")
+    aliases = truce_aliases(sc)
+    if aliases:
+        typer.echo("\nShort names for the first truce:\n")
+        for short, full in aliases.items():
+            typer.echo(f"  {short:44} {full}")
