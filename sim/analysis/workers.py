@@ -238,11 +238,11 @@ def check_workers(client: Any, timeout: float = 60.0) -> None:
 
 
 @contextlib.contextmanager
-def dask_client(address: str, workers: int) -> Iterator[Any]:
+def dask_client(address: str, workers: int, timeout: float = 10.0) -> Iterator[Any]:
     """A Dask client: ``"local"`` starts a ``LocalCluster`` of ``workers`` one-thread
     worker processes on this machine; otherwise ``address`` is a running scheduler's
     (``tcp://HOST:PORT``). Raises :class:`DaskMissing` when Dask is not installed and
-    :class:`SimError` when the scheduler cannot be reached."""
+    :class:`SimError` when the scheduler cannot be reached within ``timeout`` seconds."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -263,7 +263,7 @@ def dask_client(address: str, workers: int) -> Iterator[Any]:
             yield client
         return
     try:
-        client = Client(address, timeout="15s")
+        client = Client(address, timeout=f"{timeout}s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise SimError(
             f"--scheduler {address}: cannot reach a Dask scheduler there ({exc}); "

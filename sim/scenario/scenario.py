@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -190,32 +191,57 @@ def load_sweep_file(path: str | Path) -> SweepSpec:
 def set_path(
     data: dict[str, Any], path: str, value: Any, *, merge: bool = False, source: str = "<change>"
 ) -> None:
-    """Set ``data[a][b][c] = value`` for ``path = "a.b.c"``; tables along the way must exist
-    (a typo is an error, not a new key). With ``merge``, a dict value updates a table."""
-    parts = path.split(".")
+    """Set ``data[a][b][c] = value`` for ``path = "a.b.c"``, and list items by index
+    (``events[0].term``); tables and items along the way must exist (a typo is an error,
+    not a new key). With ``merge``, a dict value updates a table."""
+    steps = _steps(path, source)
     node: Any = data
-    for i, part in enumerate(parts[:-1]):
-        if isinstance(node, dict) and part in node and node[part] is not None:
-            if not isinstance(node[part], dict):  # a strategy given as a bare name
-                if parts[i + 1 :] and isinstance(node[part], str) and part == "strategy":
-                    node[part] = {"name": node[part]}
-                else:
-                    raise ScenarioError(
-                        source,
-                        [Problem(path, f"{'.'.join(parts[: i + 1])} is a value, not a table")],
-                    )
-            node = node[part]
-        else:
-            raise ScenarioError(
-                source, [Problem(path, f"no table {'.'.join(parts[: i + 1])!r} in the scenario")]
-            )
-    last = parts[-1]
-    if parts[-2:-1] == ["strategy"] and last == "name" and node.get("name") != value:
+    for i, step in enumerate(steps[:-1]):
+        where = _where(steps[: i + 1])
+        if isinstance(step, int):
+            if not isinstance(node, list) or step >= len(node):
+                raise ScenarioError(source, [Problem(path, f"no item {where} in the scenario")])
+            node = node[step]
+            continue
+        if not (isinstance(node, dict) and step in node and node[step] is not None):
+            raise ScenarioError(source, [Problem(path, f"no table {where!r} in the scenario")])
+        if isinstance(node[step], str) and step == "strategy":  # given as a bare name
+            node[step] = {"name": node[step]}
+        elif not isinstance(node[step], dict | list):
+            raise ScenarioError(source, [Problem(path, f"{where} is a value, not a table")])
+        node = node[step]
+    last = steps[-1]
+    if isinstance(last, int):
+        if not isinstance(node, list) or last >= len(node):
+            raise ScenarioError(source, [Problem(path, f"no item {path} in the scenario")])
+        node[last] = copy.deepcopy(value)
+        return
+    if not isinstance(node, dict):
+        raise ScenarioError(source, [Problem(path, f"{_where(steps[:-1])} is a list")])
+    if steps[-2:-1] == ["strategy"] and last == "name" and node.get("name") != value:
         node.clear()  # another strategy: the old one's parameters do not apply
     if merge and isinstance(value, dict) and isinstance(node.get(last), dict):
         node[last] = {**node[last], **copy.deepcopy(value)}
     else:
         node[last] = copy.deepcopy(value)
+
+
+def _steps(path: str, source: str) -> list[str | int]:
+    """``"events[0].term"`` as ``["events", 0, "term"]``."""
+    steps: list[str | int] = []
+    for part in path.split("."):
+        match = re.fullmatch(r"([^\[\]]+)((?:\[\d+\])*)", part)
+        if match is None:
+            raise ScenarioError(
+                source, [Problem(path, "expected a dotted path such as events[0].term")]
+            )
+        steps.append(match[1])
+        steps.extend(int(k) for k in re.findall(r"\[(\d+)\]", match[2]))
+    return steps
+
+
+def _where(steps: list[str | int]) -> str:
+    return "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in steps).lstrip(".")
 
 
 def _compile(data: ScenarioFile, source: str) -> Plan:

@@ -287,6 +287,8 @@ def _grid_values(value: Any) -> Any:
             "expected a list of values or 'START:STOP:COUNT'; write a dotted path as one "
             'quoted key, e.g. "noise.execution" = [0, 0.01]'
         )
+    if not isinstance(value, list | str):
+        raise ValueError(f"expected a list of values or 'START:STOP:COUNT', e.g. [{value!r}]")
     return value
 
 
