@@ -82,8 +82,12 @@ def _parse_sets(items: list[str]) -> dict[str, Any]:
     return changes
 
 
-def _progress(label: str) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
-    """A rich progress bar on a terminal (stderr); nothing otherwise."""
+def _progress(
+    label: str, *, unit: str | None = None
+) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
+    """A rich progress bar on a terminal (stderr); nothing otherwise. With ``unit`` (e.g.
+    ``"cells"``) it also shows how many are left. Work already done when the first update
+    comes (a resumed sweep) does not count towards the speed and the time left."""
     from rich.console import Console
 
     console = Console(stderr=True)
@@ -98,20 +102,27 @@ def _progress(label: str) -> tuple[Callable[[int, int], None] | None, Callable[[
         TimeRemainingColumn,
     )
 
+    left = [TextColumn(f"{unit}, {{task.fields[left]}} left")] if unit else []
     bar = Progress(
         TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
+        *left,
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=console,
         transient=True,
     )
-    task = bar.add_task(label, total=None)
+    task = bar.add_task(label, total=None, left="?")
     bar.start()
+    first = True
 
     def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
+        nonlocal first
+        if first:
+            bar.reset(task, total=total, completed=done, left=total - done)
+            first = False
+        bar.update(task, completed=done, total=total, left=total - done)
 
     return update, bar.stop
 
@@ -221,7 +232,8 @@ def validate(
     ],
     debug: DebugOpt = False,
 ) -> None:
-    """Check scenario files and report every problem with its location."""
+    """Check scenario files (and their [sweep] tables) and report every problem with its
+    location."""
     with _handled(debug):
         from sim.errors import ScenarioError
         from sim.scenario import load_scenario
@@ -230,6 +242,17 @@ def validate(
         for path in scenarios:
             try:
                 sc = load_scenario(str(path))
+                if sc.data.sweep is not None:  # its grid and metrics, as `sweep` would
+                    from sim.sweeping import sweep_plan
+
+                    spec = sc.data.sweep
+                    sweep_plan(
+                        sc,
+                        spec.grid,
+                        spec.metrics or None,
+                        source=f"{path} [sweep]",
+                        metrics_source=f"{path} [sweep] metrics",
+                    )
             except ScenarioError as exc:
                 bad += 1
                 _err(f"error: {exc}")

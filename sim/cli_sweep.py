@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli import BadInput, DebugOpt, _err, _handled, _parse_sets, app
+from sim.cli import BadInput, DebugOpt, _err, _handled, _parse_sets, _progress, app
 
 GRID_HELP = (
     "A swept scenario path and its values, PATH=V1,V2,... or PATH=START:STOP:COUNT, e.g. "
@@ -128,17 +128,12 @@ def _sweep(
     force: bool,
     figures: bool,
 ) -> None:
-    import contextlib
     import datetime as dt
-    import shutil
 
     from sim.analysis.sweep import SweepIncomplete
-    from sim.engine.run import default_workers
-    from sim.report.files import check_output
-    from sim.report.sweep_out import partial_folder, write_sweep
-    from sim.report.sweep_store import CellStore, StoreMismatch
+    from sim.report.sweep_out import partial_folder
     from sim.scenario import load_scenario
-    from sim.sweeping import run_sweep, sweep_plan
+    from sim.sweeping import sweep_folder, sweep_plan
 
     started = dt.datetime.now(dt.UTC)
     sc = load_scenario(str(path))
@@ -148,9 +143,12 @@ def _sweep(
     if grid:
         from sim.analysis.grid import Grid, parse_option
 
-        axes = dict(parse_option(g) for g in grid)
-        if len(axes) < len(grid):
-            raise BadInput("--grid: a path is given twice")
+        axes: dict[str, Any] = {}
+        for text in grid:
+            key, values = parse_option(text)
+            if key in axes:
+                raise BadInput(f"--grid {key}: the path is given twice")
+            axes[key] = values
         plan_grid: Any = Grid.from_mapping(axes, source="--grid")
         source = "--grid"
     elif spec is not None:
@@ -159,42 +157,33 @@ def _sweep(
         raise BadInput(
             f"no grid: give --grid PATH=VALUES, a --sweep file, or a [sweep] section in {path}"
         )
-    names = metric or (spec.metrics if spec is not None and spec.metrics else None)
+    from_spec = spec is not None and bool(spec.metrics) and not metric
     plan = sweep_plan(
         sc,
         plan_grid,
-        names,
+        metric or (spec.metrics if from_spec and spec is not None else None),
         matches=matches if matches is not None else spec.matches if spec else None,
         seed=seed if seed is not None else spec.seed if spec else None,
         source=source,
+        metrics_source=_metrics_source(sc, sweep_file) if from_spec else "--metric",
     )
     target = out if out is not None else Path("results") / f"{sc.name}-sweep"
-    check_output(target, force=force)  # before running, not after
-    partial = partial_folder(target.absolute())
+    update, stop = _progress(f"{sc.name} sweep", unit="cells")
     try:
-        CellStore(partial, plan.definition())
-    except StoreMismatch:
-        if not force:
-            raise
-        shutil.rmtree(partial)
-    workers = default_workers() if workers is None else workers
-    client_cm: Any = contextlib.nullcontext(None)
-    if scheduler is not None:
-        from sim.analysis.workers import dask_client
-
-        client_cm = dask_client(scheduler, workers)
-    update, stop = _cells_progress(sc.name)
-    try:
-        with client_cm as client:
-            cells = run_sweep(
-                plan,
-                workers=workers,
-                client=client,
-                store=partial,
-                progress=update,
-            )
+        cells = sweep_folder(
+            plan,
+            target,
+            workers=workers,
+            scheduler=scheduler,
+            force=force,
+            figures=figures,
+            command=["escalate", *sys.argv[1:]],
+            started=started,
+            progress=update,
+        )
     except KeyboardInterrupt:
         stop()
+        partial = partial_folder(target.absolute())
         saved = len(list((partial / "cells").glob("*.json")))
         _err(
             f"interrupted: {saved} of {plan.cells} cells are saved in {partial}/; run the "
@@ -207,15 +196,6 @@ def _sweep(
         raise typer.Exit(1) from None
     finally:
         stop()
-    write_sweep(
-        target,
-        plan,
-        cells,
-        command=["escalate", *sys.argv[1:]],
-        started=started,
-        figures=figures,
-        force=force,
-    )
     _print_cells(plan, cells)
     run = cells.attrs["run"]
     resumed = f", {run['resumed_cells']} resumed" if run["resumed_cells"] else ""
@@ -226,6 +206,10 @@ def _sweep(
     )
 
 
+def _metrics_source(sc: Any, sweep_file: Path | None) -> str:
+    return f"{sweep_file} sweep.metrics" if sweep_file else f"{sc.source} [sweep] metrics"
+
+
 def _spec(sc: Any, sweep_file: Path | None) -> tuple[Any, str]:
     """The sweep table in use and where it came from: the sweep file, else the scenario's
     ``[sweep]`` section (or None)."""
@@ -234,47 +218,6 @@ def _spec(sc: Any, sweep_file: Path | None) -> tuple[Any, str]:
 
         return load_sweep_file(sweep_file), str(sweep_file)
     return sc.data.sweep, f"{sc.source} [sweep]"
-
-
-def _cells_progress(label: str) -> tuple[Any, Any]:
-    """A progress bar of cells done, cells left and the time left (terminal only)."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        return None, lambda: None
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    bar = Progress(
-        TextColumn(f"{label} sweep"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("cells, {task.fields[left]} left"),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    )
-    task = bar.add_task(label, total=None, left="?")
-    started = False
-
-    def update(done: int, total: int) -> None:
-        nonlocal started
-        if not started:  # cells resumed from disk do not count towards the speed
-            bar.reset(task, total=total, completed=done, left=total - done)
-            bar.start()
-            started = True
-        bar.update(task, completed=done, total=total, left=total - done)
-
-    return update, bar.stop
 
 
 def _print_cells(plan: Any, cells: Any) -> None:

@@ -22,9 +22,11 @@ from sim.analysis.sweep import (
     run_cell,
 )
 from sim.analysis.workers import run_tasks
-from sim.engine.run import default_workers
+from sim.engine.run import default_workers, spawnable
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import pandas as pd
 
     from sim.scenario import Scenario
@@ -38,10 +40,12 @@ def sweep_plan(
     matches: int | None = None,
     seed: int | None = None,
     source: str = "grid",
+    metrics_source: str = "--metric",
 ) -> SweepPlan:
     """Check a sweep and return its plan: every axis value is applied to the scenario
     and every metric name looked up, so that bad input fails before anything runs.
-    ``source`` names where the grid was given, for error messages."""
+    ``source`` and ``metrics_source`` name where the grid and the metrics were given, for
+    error messages."""
     if not isinstance(grid, Grid):
         grid = Grid.from_mapping(grid, source=source)
     check_grid(grid, scenario, source=source)
@@ -49,7 +53,7 @@ def sweep_plan(
     if metrics is None:
         names = default_metrics(scenario)
     else:
-        names, aliases = resolve_metrics(scenario, metrics)
+        names, aliases = resolve_metrics(scenario, metrics, source=metrics_source)
     if not names:
         raise ValueError("metrics: give at least one metric name (or None for the defaults)")
     matches = scenario.matches if matches is None else matches
@@ -88,7 +92,8 @@ def sweep(
     matches, seed : per cell, and the sweep seed (default: the scenario's). Cell ``i``
         runs with a seed derived from ``SeedSequence(seed, spawn_key=(i,))``.
     workers : local processes (default: all cores; 1 runs in this process). A strategy
-        defined in ``__main__`` (a notebook) runs in this process.
+        defined in ``__main__`` (a notebook) runs in this process; one registered by a
+        module is imported by the workers.
     client : a ``dask.distributed.Client``: run the cells on its cluster instead
     store : a folder that keeps every finished cell as it finishes; a sweep given the
         same store again runs only the missing cells
@@ -141,14 +146,15 @@ def run_sweep(
             progress(resumed + done, plan.cells)
 
     workers = default_workers() if workers is None else workers
-    if any(p.cls.__module__ == "__main__" for s in scenario.plan.strategies for p in s.parts):
-        workers = 1  # worker processes cannot import it
+    classes = plan.strategy_classes()
+    if not spawnable(classes):
+        workers = 1  # worker processes could not import a strategy, or the main program
     tasks = [plan.task(i) for i in range(plan.cells) if i not in records]
     if progress is not None:
         progress(resumed, plan.cells)
     failed = run_tasks(
         run_cell,
-        BaseScenario.of(scenario),
+        BaseScenario.of(scenario, classes),
         tasks,
         on_record=keep,
         workers=workers,
@@ -158,9 +164,15 @@ def run_sweep(
     if failed:
         raise SweepIncomplete(failed, plan.cells, None if store is None else str(store))
     frame = cells_frame(plan, list(records.values()))
+    if client is not None:
+        backend, used = "dask", _dask_workers(client)
+    elif workers > 1 and len(tasks) > 1:
+        backend, used = "processes", min(workers, len(tasks))
+    else:
+        backend, used = "serial", 1
     frame.attrs["run"] = {
-        "backend": "dask" if client is not None else "processes" if workers > 1 else "serial",
-        "workers": _dask_workers(client) if client is not None else workers,
+        "backend": backend,
+        "workers": used,
         "scheduler": getattr(getattr(client, "scheduler", None), "address", None),
         "resumed_cells": resumed,
         "seconds": time.perf_counter() - t0,
@@ -171,3 +183,59 @@ def run_sweep(
 
 def _dask_workers(client: Any) -> int:
     return len(client.scheduler_info().get("workers", {}))
+
+
+def sweep_folder(
+    plan: SweepPlan,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    force: bool = False,
+    figures: bool = True,
+    command: list[str] | None = None,
+    started: dt.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Run a plan into the results folder ``out`` (what ``escalate sweep`` does), keeping
+    finished cells in ``<out>.partial`` so that the same call resumes after an
+    interruption, and writing ``out`` in one piece when every cell is done.
+
+    ``scheduler`` is a Dask scheduler's address, or ``"local"`` for a ``LocalCluster`` of
+    ``workers`` processes. ``out`` is refused when it exists, unless ``force``;
+    ``<out>.partial`` of another sweep is refused, unless ``force`` (which deletes it).
+    """
+    import contextlib
+    import datetime as dt
+    import shutil
+
+    from sim.analysis.workers import dask_client
+    from sim.report.files import check_output
+    from sim.report.sweep_out import partial_folder, write_sweep
+    from sim.report.sweep_store import CellStore, StoreMismatch
+
+    started = started or dt.datetime.now(dt.UTC)
+    target = check_output(out, force=force)  # before running, not after
+    partial = partial_folder(target)
+    workers = default_workers() if workers is None else workers
+    clients: Any = contextlib.nullcontext(None)
+    if scheduler is not None:
+        clients = dask_client(scheduler, workers)
+    with clients as client:  # before the store: a scheduler that fails leaves nothing
+        try:
+            CellStore(partial, plan.definition())
+        except StoreMismatch:
+            if not force or not CellStore.is_store(partial):
+                raise
+            shutil.rmtree(partial)
+        cells = run_sweep(plan, workers=workers, client=client, store=partial, progress=progress)
+    write_sweep(
+        target,
+        plan,
+        cells,
+        command=command or ["sim.sweeping.sweep_folder"],
+        started=started,
+        figures=figures,
+        force=force,
+    )
+    return cells

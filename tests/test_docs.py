@@ -30,7 +30,7 @@ def test_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert sc3.data.players["CN"].strategy.name == "tit_for_tat"  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("name", ["equilibria.md", "tournaments.md"])
+@pytest.mark.parametrize("name", ["equilibria.md", "tournaments.md", "sweeps.md"])
 def test_doctests_in_docs(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The ``>>>`` examples in docs/ run and print what the page says."""
     import doctest

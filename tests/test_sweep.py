@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.analysis.grid import Grid, cell_seed
+from sim.analysis.grid import Grid, GridError, cell_seed
 from sim.analysis.sweep import (
     METRIC_PATTERNS,
     MetricError,
@@ -230,3 +232,99 @@ def test_serial_runs_in_order() -> None:
 
 def _fails_never(shared: Any, task: Any) -> dict[str, Any]:
     return {"cell": task.index}
+
+
+# ------------------------------------------------------------------ strategies and scripts
+USER_MODULE = '''
+import numpy as np
+
+from sim.strategies import Strategy, register
+from sim.strategies.base import Facts
+from sim.strategies.classic import NoParams
+
+
+@register
+class UserAlwaysUp(Strategy):
+    """Escalates one rung on every instrument from the first round."""
+
+    name = "user_always_up"
+    summary = "Level 1 everywhere."
+    Params = NoParams
+
+    @classmethod
+    def facts(cls, params):
+        return Facts(nice=False, retaliatory=False, forgiving=False, stochastic=False,
+                     memory_depth=0)
+
+    def decide(self, obs, rng):
+        return np.minimum(np.ones_like(obs.own), 1)
+'''
+
+
+def test_a_strategy_from_a_user_module_runs_in_worker_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes import the module that registered it (as the engine's do), also
+    when only the grid names it."""
+    (tmp_path / "user_strategies_for_sweep.py").write_text(USER_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    importlib.import_module("user_strategies_for_sweep")
+    sc = sim.load_scenario(ROOT / "scenarios" / "ipd.toml").replace({"simulation.rounds": 20})
+    grid = {"players.US.strategy": ["tit_for_tat", "user_always_up"], "noise.execution": [0, 0.1]}
+    two = sim.sweep(sc, grid, ["peace_share"], matches=64, seed=2, workers=2)
+    one = sim.sweep(sc, grid, ["peace_share"], matches=64, seed=2, workers=1)
+    assert two.attrs["run"]["backend"] == "processes"
+    assert two.to_csv(index=False) == one.to_csv(index=False)
+    assert (two.loc[two["players.US.strategy"] == "user_always_up", "peace_share"] == 0).all()
+
+
+def test_a_script_without_a_main_guard_gets_the_engine_s_message(tmp_path: Path) -> None:
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import sim\n"
+        f"sc = sim.load_scenario({str(ROOT / 'scenarios' / 'ipd.toml')!r})\n"
+        "sim.sweep(sc, {'noise.execution': [0, 0.1, 0.2]}, matches=16, workers=2)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert done.returncode != 0
+    assert 'if __name__ == "__main__":' in done.stderr
+    assert "died 3 times" not in done.stderr
+
+
+def test_grids_from_python_values(busan: sim.Scenario) -> None:
+    import numpy as np
+
+    grid = Grid.from_mapping({"noise.execution": np.linspace(0, 0.002, 3), "x.y": range(2)})
+    assert grid.to_dict() == {"noise.execution": [0.0, 0.001, 0.002], "x.y": [0, 1]}
+    assert all(type(v) is float for v in grid.axes[0].values)  # numpy scalars made plain
+    for bad in (0.1, {"a": 1}):
+        with pytest.raises(GridError, match="expected a list of values"):
+            Grid.from_mapping({"noise.execution": bad})
+
+
+def test_the_sweep_table_is_not_part_of_the_scenario_hash(tmp_path: Path) -> None:
+    """`run` ignores [sweep], so editing it changes neither a run's manifest hash nor a
+    resumable sweep's definition."""
+    text = (ROOT / "scenarios" / "ipd.toml").read_text()
+    (tmp_path / "a.toml").write_text(text)
+    (tmp_path / "b.toml").write_text(text + '\n[sweep]\ngrid = { "noise.execution" = [0] }\n')
+    a, b = (sim.load_scenario(tmp_path / n) for n in ("a.toml", "b.toml"))
+    assert a.sha256 == b.sha256
+    assert a.source_sha256 != b.source_sha256
+
+
+def test_a_store_takes_over_an_empty_store_and_refuses_a_foreign_folder(tmp_path: Path) -> None:
+    CellStore(tmp_path / "s", {"cells": 2, "matches": 5})
+    store = CellStore(tmp_path / "s", {"cells": 2, "matches": 6})  # no cell yet: replaced
+    store.put({"cell": 0, "seed": 1, "metrics": {}})
+    with pytest.raises(StoreMismatch, match="differs in: matches"):
+        CellStore(tmp_path / "s", {"cells": 2, "matches": 5})
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("my work")
+    with pytest.raises(StoreMismatch, match="does not hold a sweep's unfinished cells"):
+        CellStore(tmp_path / "mine", {"cells": 2})
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "my work"

@@ -141,6 +141,15 @@ def test_bad_sweep_files_and_other_bad_input(tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists() and not (tmp_path / "x.partial").exists()
 
 
+def test_validate_checks_a_sweep_table(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(Path(IPD).read_text() + '\n[sweep]\ngrid = { "noise.executio" = [0, 1] }\n')
+    res = runner.invoke(app, ["validate", BUSAN, str(bad)])
+    assert res.exit_code == 2
+    assert f"ok: {BUSAN}" in res.output  # its [sweep] table is valid
+    assert f"{bad} [sweep]: noise.executio: value 0: unknown key 'executio'" in res.output
+
+
 def test_existing_folders(tmp_path: Path) -> None:
     out = tmp_path / "s"
     base = ["sweep", IPD, "--grid", "noise.execution=0,0.1", "--matches", "16", "--workers", "1"]
@@ -197,14 +206,18 @@ SLOW = ["--grid", "noise.execution=0:0.003:4", "--grid", "players.CN.strategy.ra
 SLOW += ["--set", "simulation.rounds=365", "--matches", "512", "-m", "truce.p_survive_term"]
 
 
-def _spawned() -> set[int]:
-    """Worker processes of multiprocessing alive on this machine."""
+def _session(sid: int) -> set[int]:
+    """The processes of session ``sid`` still alive (a sweep's main process and workers)."""
     pids = set()
     for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
         try:
-            if proc.name.isdigit() and b"multiprocessing.spawn" in (proc / "cmdline").read_bytes():
-                pids.add(int(proc.name))
-        except OSError:
+            if os.getsid(int(proc.name)) == sid:
+                state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state != "Z":  # a zombie has exited
+                    pids.add(int(proc.name))
+        except (OSError, IndexError):
             continue
     return pids
 
@@ -212,7 +225,10 @@ def _spawned() -> set[int]:
 def _start_and_wait_for_cells(
     cmd: list[str], partial: Path, cells: int
 ) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # a session of its own: its processes can be found, and signalled as a terminal would
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
     deadline = time.monotonic() + 180
     while len(list((partial / "cells").glob("*.json"))) < cells:
         assert proc.poll() is None, proc.communicate()
@@ -223,7 +239,6 @@ def _start_and_wait_for_cells(
 
 @pytest.mark.slow
 def test_a_killed_sweep_resumes_and_equals_an_uninterrupted_one(tmp_path: Path) -> None:
-    before = _spawned()
     whole = tmp_path / "whole"
     done = subprocess.run(
         [escalate(), "sweep", BUSAN, *SLOW, "--workers", "1", "-o", str(whole)],
@@ -243,9 +258,9 @@ def test_a_killed_sweep_resumes_and_equals_an_uninterrupted_one(tmp_path: Path) 
     assert 3 <= saved < 12, "kill the sweep part-way"
     assert not out.exists()
     deadline = time.monotonic() + 10  # orphaned workers notice and exit
-    while _spawned() - before and time.monotonic() < deadline:
+    while _session(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _spawned() - before, "worker processes outlived the killed sweep"
+    assert not _session(proc.pid), "worker processes outlived the killed sweep"
 
     rerun = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stderr
@@ -261,7 +276,7 @@ def test_ctrl_c_keeps_the_finished_cells(tmp_path: Path) -> None:
     out = tmp_path / "s"
     cmd = [escalate(), "sweep", BUSAN, *SLOW, "--workers", "2", "-o", str(out)]
     proc = _start_and_wait_for_cells(cmd, tmp_path / "s.partial", 1)
-    proc.send_signal(signal.SIGINT)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C on a terminal: the whole process group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     text = err.decode()
@@ -269,3 +284,7 @@ def test_ctrl_c_keeps_the_finished_cells(tmp_path: Path) -> None:
     assert "run the same command again" in text and "Traceback" not in text
     saved = int(text.split("interrupted: ")[1].split()[0])
     assert saved == len(list((tmp_path / "s.partial" / "cells").glob("*.json"))) >= 1
+    deadline = time.monotonic() + 10
+    while _session(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _session(proc.pid), "worker processes outlived the interrupted sweep"

@@ -5,12 +5,16 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import cloudpickle
 import distributed  # the Dask extra, which the README's test command installs
 import pandas as pd
 import pytest
@@ -18,9 +22,10 @@ from conftest import SCENARIOS
 from typer.testing import CliRunner
 
 import sim
-from sim.analysis.workers import dask_client
+from sim.analysis.workers import dask_client, run_tasks
 from sim.cli import app
 from sim.errors import SimError
+from sim.report.files import FLOAT
 
 runner = CliRunner()
 BUSAN = str(SCENARIOS / "busan-truce.toml")
@@ -110,8 +115,7 @@ def test_the_python_api_takes_a_client(scheduler: str, serial: bytes) -> None:
     with distributed.Client(scheduler) as client:
         cells = sim.sweep(sc, grid, metrics, matches=256, client=client)
         assert client.status == "running"  # the caller's client is left open
-    expected = pd.read_csv(pd.io.common.BytesIO(serial))
-    pd.testing.assert_frame_equal(cells, expected, check_dtype=False, rtol=1e-11)
+    assert cells.to_csv(index=False, float_format=FLOAT).encode() == serial
 
 
 def test_a_local_cluster(serial: bytes, tmp_path: Path) -> None:
@@ -131,3 +135,43 @@ def test_an_unreachable_scheduler_is_a_clear_error() -> None:
     with pytest.raises(SimError, match="cannot reach a Dask scheduler there"):  # noqa: SIM117
         with dask_client("tcp://127.0.0.1:9", 1, timeout=1.0):
             pass
+
+
+# ------------------------------------------------------------------ a worker that dies
+class _Task:
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def _kills_its_worker_once(folder: str, task: Any) -> dict[str, Any]:
+    """Task 1 kills the Dask worker running it, the first time."""
+    log = Path(folder)
+    with open(log / "runs.txt", "a") as fh:
+        fh.write(f"{task.index}\n")
+    if task.index == 1 and not (log / "died").exists():
+        (log / "died").touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return {"cell": task.index}
+
+
+def test_a_dask_worker_that_dies_costs_its_own_task(scheduler: str, tmp_path: Path) -> None:
+    """The scheduler reruns the task of the dead worker (its nanny starts a new one); the
+    other tasks finish once each. Last in this file: it kills a worker of the cluster."""
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests
+    got: list[dict[str, Any]] = []
+    try:
+        with distributed.Client(scheduler) as client:
+            failed = run_tasks(
+                _kills_its_worker_once,
+                str(tmp_path),
+                [_Task(i) for i in range(4)],
+                on_record=got.append,
+                client=client,
+            )
+            client.wait_for_workers(2, timeout=60)
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    assert failed == {}
+    assert sorted(r["cell"] for r in got) == [0, 1, 2, 3]  # each record once
+    runs = [int(x) for x in (tmp_path / "runs.txt").read_text().split()]
+    assert runs.count(1) == 2 and (tmp_path / "died").exists()

@@ -163,3 +163,23 @@ def test_a_sweep_section_and_a_sweep_file(tmp_path: Path, busan: sim.Scenario) -
     assert str(bad) in text
     assert "sweep.grid.noise (line 5)" in text and "quoted key" in text
     assert "sweep.grid.noise.perception" in text
+
+
+def test_a_range_without_a_count_says_so() -> None:
+    with pytest.raises(ValueError, match="expected START:STOP:COUNT"):
+        parse_values("0:0.1")
+
+
+def test_a_sweep_file_s_bad_metric_names_the_file(tmp_path: Path, busan: sim.Scenario) -> None:
+    from sim.sweeping import sweep_plan
+
+    with pytest.raises(ScenarioError, match=r"^f\.toml sweep\.metrics: nope: no such metric"):
+        sweep_plan(
+            busan, {"noise.execution": [0]}, ["nope"], metrics_source="f.toml sweep.metrics"
+        )
+
+
+def test_list_items_can_be_swept(busan: sim.Scenario) -> None:
+    check_grid(Grid.from_mapping({"events[0].term": [100, 365]}), busan, source="--grid")
+    with pytest.raises(GridError, match=r"events\[3\]\.term: value 1: no item events\[3\]"):
+        check_grid(Grid.from_mapping({"events[3].term": [1]}), busan, source="--grid")

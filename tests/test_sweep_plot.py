@@ -256,3 +256,20 @@ def test_long_category_labels_of_a_heat_map_do_not_collide(tmp_path: Path) -> No
     labels = fig.axes[0].get_xticklabels()
     assert [t.get_text() for t in labels][-1] == "generous_tit_fo…"  # shortened
     assert _apart(renderer, labels)
+
+
+def test_values_that_are_lists_are_shown_as_text() -> None:
+    """A swept ladder (``players.US.instruments.tariff.pain``) has lists for values."""
+    cells = pd.DataFrame(
+        {
+            "cell": [0, 1],
+            "players.US.instruments.tariff.pain": [[0, 1.0], [0, 2.0]],
+            "seed": [1, 2],
+            "m": [0.5, 0.25],
+        }
+    )
+    (panel,) = sweep_panels(cells, ["players.US.instruments.tariff.pain"], ["m"])
+    assert panel.labels[0] == ("[0, 1.0]", "[0, 2.0]")
+    assert panel.estimate.tolist() == [0.5, 0.25]
+    fig = sweep_figure(cells, ["players.US.instruments.tariff.pain"], ["m"])
+    assert len(fig.axes) == 1

@@ -69,9 +69,8 @@ class Grid:
         axes = []
         for path, raw in grid.items():
             try:
-                values = parse_values(raw) if isinstance(raw, str) else list(raw)
-                axes.append(Axis(_check_path(path), _distinct(values)))
-            except (ValueError, TypeError) as exc:
+                axes.append(Axis(_check_path(path), _distinct(_values(raw))))
+            except ValueError as exc:
                 problems.append(Problem(path, str(exc)))
         if not grid:
             problems.append(Problem("", "the grid is empty: give at least one PATH=VALUES"))
@@ -141,7 +140,9 @@ def parse_values(spec: str) -> list[Any]:
     match = _RANGE.match(spec)
     if match is not None:
         return _range(*match.groups())
-    if spec.count(":") == 2 and not any(c in spec for c in "\"'=,"):
+    if re.fullmatch(rf"\s*{_NUMBER}\s*:\s*{_NUMBER}\s*", spec) or (
+        spec.count(":") == 2 and not any(c in spec for c in "\"'=,")
+    ):
         raise ValueError(f"range {spec!r}: expected START:STOP:COUNT, three numbers")
     items = split_items(spec)
     if not any(items):
@@ -200,6 +201,17 @@ def _owner(location: str, grid: Grid) -> str | None:
     """The swept path a problem's location falls under (the longest), if any."""
     owners = [p for p in grid.paths if location == p or location.startswith((p + ".", p + "["))]
     return max(owners, key=len, default=None)
+
+
+def _values(raw: Any) -> list[Any]:
+    """A grid entry's values: from a string, or a sequence (numpy scalars made plain)."""
+    if isinstance(raw, str):
+        return parse_values(raw)
+    if isinstance(raw, Mapping) or not isinstance(raw, Sequence | np.ndarray | range):
+        raise ValueError(
+            f"expected a list of values or a string 'V1,V2,...' or 'START:STOP:COUNT', got {raw!r}"
+        )
+    return [v.item() if isinstance(v, np.generic) else v for v in raw]
 
 
 def _check_path(path: str) -> str:

@@ -12,6 +12,7 @@ the results. :func:`sim.sweep` runs a plan and :func:`cells_frame` makes its tab
 from __future__ import annotations
 
 import difflib
+import importlib
 import math
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -113,6 +114,20 @@ class SweepPlan:
     def cells(self) -> int:
         return len(self.grid)
 
+    def strategy_classes(self) -> list[type]:
+        """The strategy classes the cells use: the scenario's, and those the grid names
+        (axes ending in ``.strategy`` or ``.strategy.name``)."""
+        from sim.strategies.registry import get
+
+        classes: list[type] = [p.cls for s in self.scenario.plan.strategies for p in s.parts]
+        for axis in self.grid.axes:
+            if axis.path.endswith((".strategy", ".strategy.name")):
+                for value in axis.values:
+                    name = value.get("name") if isinstance(value, dict) else value
+                    if isinstance(name, str):
+                        classes.append(get(name))
+        return classes
+
     def task(self, index: int) -> CellTask:
         """What a worker needs to run cell ``index``."""
         return CellTask(
@@ -159,10 +174,22 @@ class BaseScenario:
     data: dict[str, Any]
     source: str
     source_sha256: str | None
+    modules: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, scenario: Scenario) -> BaseScenario:
-        return cls(scenario.sha256, scenario.to_dict(), scenario.source, scenario.source_sha256)
+    def of(cls, scenario: Scenario, classes: Iterable[type] = ()) -> BaseScenario:
+        """``classes``: the strategy classes the cells use; a worker imports the modules
+        of those outside this package first, so that they are registered there too."""
+        data = scenario.to_dict()
+        data.pop("sweep", None)  # what a sweep varies is not part of its cells
+        modules = sorted({c.__module__ for c in classes} - {"__main__"})
+        return cls(
+            scenario.sha256,
+            data,
+            scenario.source,
+            scenario.source_sha256,
+            tuple(m for m in modules if m != "sim" and not m.startswith("sim.")),
+        )
 
 
 _BUILT: dict[str, Scenario] = {}
@@ -178,6 +205,8 @@ def run_cell(base: BaseScenario, task: CellTask) -> dict[str, Any]:
     t0 = time.perf_counter()
     scenario = _BUILT.get(base.key)
     if scenario is None:
+        for module in base.modules:  # user strategies register themselves on import
+            importlib.import_module(module)
         _BUILT.clear()  # one base at a time per worker
         scenario = Scenario.from_dict(base.data, source=base.source, sha256=base.source_sha256)
         _BUILT[base.key] = scenario

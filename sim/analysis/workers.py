@@ -8,8 +8,10 @@ it at once and the backend cannot change the results.
 - **This process**: one task after another.
 - **Local processes** (the default): ``workers`` single-process pools. A worker that
   dies (killed, out of memory) loses only the task it was running: its pool is replaced
-  and the task runs again, up to :data:`ATTEMPTS` times in all. Workers ignore Ctrl-C
-  (the main process stops them) and exit when the main process is gone.
+  and the task runs again, up to :data:`ATTEMPTS` times in all. When the workers die
+  before any task is done (twice each), they cannot start, and the run stops with the
+  engine's explanation (e.g. a script without a ``__main__`` guard). Workers ignore
+  Ctrl-C (the main process stops them) and exit when the main process is gone.
 - **Dask** (``client``, a ``dask.distributed.Client``): the tasks are submitted to the
   cluster, which reruns the task of a worker that died (Dask's ``allowed-failures``).
 """
@@ -29,6 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
 from sim._version import __version__
+from sim.engine.run import WORKER_DIED
 from sim.errors import SimError
 
 #: Times a task is tried on local processes before it counts as failed (Dask's default
@@ -132,7 +135,7 @@ def _on_processes(
     failed: dict[int, str] = {}
     pools: list[ProcessPoolExecutor] = []
     running: dict[Future[Record], tuple[int, T]] = {}
-    done = 0
+    done = broken = 0
     finished = False
     try:
         pools.extend(_new_pool() for _ in range(workers))
@@ -140,7 +143,13 @@ def _on_processes(
         while queue or running:
             while idle and queue:
                 slot, task = idle.pop(), queue.popleft()
-                running[pools[slot].submit(fn, shared, task)] = (slot, task)
+                try:
+                    future = pools[slot].submit(fn, shared, task)
+                except BrokenProcessPool:  # its worker died while idle
+                    _stop(pools[slot])
+                    pools[slot] = _new_pool()
+                    future = pools[slot].submit(fn, shared, task)
+                running[future] = (slot, task)
             ready, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in ready:
                 slot, task = running.pop(future)
@@ -148,6 +157,9 @@ def _on_processes(
                 try:
                     record = future.result()
                 except BrokenProcessPool:
+                    broken += 1
+                    if done == 0 and broken >= 2 * workers:
+                        raise SimError(WORKER_DIED) from None  # workers cannot start
                     _stop(pools[slot])
                     pools[slot] = _new_pool()
                     tries[task.index] = tries.get(task.index, 1) + 1

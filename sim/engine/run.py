@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
@@ -28,6 +28,14 @@ from sim.errors import SimError
 MAX_BLOCK = 64 * STREAM_UNIT
 
 Progress = Callable[[int, int], None]
+
+#: What a failed worker process means, and what to do.
+WORKER_DIED = (
+    "a worker process stopped unexpectedly: it could not start, or it was killed "
+    "(for example when memory ran out). A script that simulates with several workers "
+    'must guard its entry point with `if __name__ == "__main__":` (the workers '
+    "re-import it); workers=1 avoids worker processes altogether."
+)
 
 P = TypeVar("P")
 P_co = TypeVar("P_co", covariant=True)
@@ -202,12 +210,7 @@ def run_blocks(
             plan, seed, blocks, sample, processes, ctx, progress, matches, reduce, kernel
         )
     except BrokenProcessPool:
-        raise SimError(
-            "a worker process stopped unexpectedly: it could not start, or it was killed "
-            "(for example when memory ran out). A script that simulates with several workers "
-            'must guard its entry point with `if __name__ == "__main__":` (the workers '
-            "re-import it); workers=1 avoids worker processes altogether."
-        ) from None
+        raise SimError(WORKER_DIED) from None
     return combine(parts, plan)
 
 
@@ -216,15 +219,20 @@ def processes_used(plan: Plan, matches: int, workers: int, block_size: int | Non
     block, a strategy defined in ``__main__``, or a main program that worker processes
     cannot re-import (one read from standard input); else one per block up to ``workers``."""
     blocks = plan_blocks(matches, block_size, workers)
-    main = getattr(sys.modules.get("__main__"), "__file__", None)
-    if (
-        workers == 1
-        or len(blocks) == 1
-        or any(p.cls.__module__ == "__main__" for s in plan.strategies for p in s.parts)
-        or (main is not None and not os.path.exists(main))  # e.g. "<stdin>"
-    ):
+    classes = [p.cls for s in plan.strategies for p in s.parts]
+    if workers == 1 or len(blocks) == 1 or not spawnable(classes):
         return 1
     return min(workers, len(blocks))
+
+
+def spawnable(classes: Iterable[type]) -> bool:
+    """Whether worker processes started with "spawn" can run these strategy classes: none
+    is defined in ``__main__`` (a notebook), and the main program can be re-imported (it
+    was not read from standard input)."""
+    main = getattr(sys.modules.get("__main__"), "__file__", None)
+    if main is not None and not os.path.exists(main):  # e.g. "<stdin>"
+        return False
+    return all(c.__module__ != "__main__" for c in classes)
 
 
 def _round_ticker(

@@ -160,6 +160,21 @@ def _ours(folder: Path) -> bool:
     return isinstance(manifest, dict) and manifest.get("tool") == "escalation-sim"
 
 
+def write_file_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Write the file ``path`` by calling ``write(tmp)`` on a temporary sibling, flushing it
+    to disk and renaming it: a reader, or a later run after a crash, sees the old file or
+    the whole new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def write_atomically(out: Path, fill: Callable[[Path], None], *, force: bool = False) -> None:
     """Create directory ``out`` by calling ``fill(tmp)`` on a temporary sibling and renaming.
 

@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim._version import __version__
-from sim.report.files import FLOAT, dump_json, versions, write_atomically
+from sim.report.files import (
+    FLOAT,
+    dump_json,
+    versions,
+    write_atomically,
+    write_file_atomically,
+)
 from sim.report.stage_doc import SHOWN, StageReport, stage_report
 
 if TYPE_CHECKING:
@@ -157,13 +162,7 @@ def equilibria_table(stage: StageGame, eqs: EquilibriumSet) -> pd.DataFrame:
 
 def write_csv_atomically(frame: pd.DataFrame, path: Path) -> None:
     """Write ``frame`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        frame.to_csv(tmp, index=False, float_format=FLOAT)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_file_atomically(path, lambda tmp: frame.to_csv(tmp, index=False, float_format=FLOAT))
 
 
 def default_matrices_file(stage: StageGame) -> Path:

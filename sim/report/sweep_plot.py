@@ -115,6 +115,9 @@ def sweep_panels(
         raise ValueError("the sweep has no cells")
     if "cell" in cells.columns:
         cells = cells.sort_values("cell", kind="stable")
+    listed = [a for a in axes if cells[a].map(lambda v: isinstance(v, list | dict)).any()]
+    if listed:  # values that are lists (a ladder's pain, say) are shown as their text
+        cells = cells.assign(**{a: cells[a].map(str) for a in listed})
     values = [tuple(pd.unique(cells[a]).tolist()) for a in axes]
     numeric = [
         pd.api.types.is_numeric_dtype(cells[a]) and not pd.api.types.is_bool_dtype(cells[a])

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import SimError
+from sim.report.files import write_file_atomically
 
 
 class StoreMismatch(SimError):
@@ -28,10 +29,16 @@ class CellStore:
     def __init__(self, folder: str | Path, definition: Mapping[str, Any]) -> None:
         self.folder = Path(folder)
         self.definition = _plain(definition)
-        (self.folder / "cells").mkdir(parents=True, exist_ok=True)
-        for stale in (self.folder / "cells").glob(".*.tmp-*"):  # from a killed sweep
-            stale.unlink(missing_ok=True)
         spec = self.folder / "sweep.json"
+        if self.folder.exists() and any(self.folder.iterdir()) and not spec.exists():
+            raise StoreMismatch(
+                f"{self.folder} exists and does not hold a sweep's unfinished cells (no "
+                "sweep.json); move it away or choose another results folder"
+            )
+        (self.folder / "cells").mkdir(parents=True, exist_ok=True)
+        for stale in (self.folder / "cells").glob(".*.tmp-*"):  # left by a killed sweep
+            if not _alive(stale.name.rsplit("-", 1)[1]):
+                stale.unlink(missing_ok=True)
         if spec.exists():
             try:
                 old = json.loads(spec.read_text())
@@ -40,14 +47,20 @@ class CellStore:
             differ = sorted(
                 k for k in set(old) | set(self.definition) if old.get(k) != self.definition.get(k)
             )
-            if differ:
+            if differ and any((self.folder / "cells").glob("*.json")):
                 raise StoreMismatch(
                     f"{self.folder} holds the unfinished cells of another sweep (it differs "
                     f"in: {', '.join(differ)}); run that sweep again to finish it, or pass "
                     "--force (or delete the folder) to start this one"
                 )
-        else:
-            _write(spec, json.dumps(self.definition, indent=1) + "\n")
+            if not differ:
+                return
+        _write(spec, json.dumps(self.definition, indent=1) + "\n")  # new, or no cell yet
+
+    @staticmethod
+    def is_store(folder: str | Path) -> bool:
+        """Whether ``folder`` is a store (it holds a ``sweep.json``)."""
+        return (Path(folder) / "sweep.json").is_file()
 
     def records(self) -> dict[int, dict[str, Any]]:
         """The finished cells, ``{index: record}``."""
@@ -73,10 +86,16 @@ def _plain(obj: Mapping[str, Any]) -> dict[str, Any]:
     return plain
 
 
+def _alive(pid: str) -> bool:
+    """Whether process ``pid`` still runs (and so may still be writing its file)."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    write_file_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -117,7 +117,7 @@ class Scenario:
         return json.dumps(self._resolved(), sort_keys=True, indent=1)
 
     def _resolved(self) -> dict[str, Any]:
-        data: dict[str, Any] = self.data.model_dump(mode="json")
+        data: dict[str, Any] = self.data.model_dump(mode="json", exclude={"sweep"})
         for name, strategy in zip(self.players, self.plan.strategies, strict=True):
             data["players"][name]["strategy"] = strategy.as_dict()
         return data
@@ -125,7 +125,8 @@ class Scenario:
     @property
     def sha256(self) -> str:
         """SHA-256 of the resolved scenario (canonical JSON), stable across comments and
-        formatting of the file; :attr:`source_sha256` is that of the file's bytes."""
+        formatting of the file and leaving out its ``[sweep]`` table, which no run uses;
+        :attr:`source_sha256` is that of the file's bytes."""
         canon = json.dumps(self._resolved(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canon.encode()).hexdigest()
 
