@@ -139,7 +139,8 @@ def _sweep(
     sc = load_scenario(str(path))
     if set_:
         sc = sc.replace(_parse_sets(set_))
-    spec, source = _spec(sc, sweep_file)
+    spec, spec_source = _spec(sc, sweep_file)
+    source = spec_source
     if grid:
         from sim.analysis.grid import Grid, parse_option
 
@@ -157,15 +158,20 @@ def _sweep(
         raise BadInput(
             f"no grid: give --grid PATH=VALUES, a --sweep file, or a [sweep] section in {path}"
         )
-    from_spec = spec is not None and bool(spec.metrics) and not metric
+    names: list[str] | None = None
+    metrics_source = "--metric"
+    if metric:
+        names = metric
+    elif spec is not None and spec.metrics:
+        names, metrics_source = spec.metrics, f"{spec_source} metrics"
     plan = sweep_plan(
         sc,
         plan_grid,
-        metric or (spec.metrics if from_spec and spec is not None else None),
+        names,
         matches=matches if matches is not None else spec.matches if spec else None,
         seed=seed if seed is not None else spec.seed if spec else None,
         source=source,
-        metrics_source=_metrics_source(sc, sweep_file) if from_spec else "--metric",
+        metrics_source=metrics_source,
     )
     target = out if out is not None else Path("results") / f"{sc.name}-sweep"
     update, stop = _progress(f"{sc.name} sweep", unit="cells")
@@ -206,17 +212,13 @@ def _sweep(
     )
 
 
-def _metrics_source(sc: Any, sweep_file: Path | None) -> str:
-    return f"{sweep_file} sweep.metrics" if sweep_file else f"{sc.source} [sweep] metrics"
-
-
 def _spec(sc: Any, sweep_file: Path | None) -> tuple[Any, str]:
     """The sweep table in use and where it came from: the sweep file, else the scenario's
     ``[sweep]`` section (or None)."""
     if sweep_file is not None:
         from sim.scenario import load_sweep_file
 
-        return load_sweep_file(sweep_file), str(sweep_file)
+        return load_sweep_file(sweep_file), f"{sweep_file} [sweep]"
     return sc.data.sweep, f"{sc.source} [sweep]"
 
 

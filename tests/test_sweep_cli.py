@@ -127,12 +127,15 @@ def test_bad_sweep_files_and_other_bad_input(tmp_path: Path) -> None:
     file.write_text('[sweep]\n\n[sweep.grid]\n"noise.execution" = "0:1:0"\n')
     res = runner.invoke(app, ["sweep", BUSAN, "--sweep", str(file), "-o", str(tmp_path / "x")])
     assert res.exit_code == 2
-    assert f"{file}: noise.execution: range 0:1:0 is empty" in res.output
+    assert f"{file} [sweep]: noise.execution: range 0:1:0 is empty" in res.output
+    file.write_text('[sweep]\ngrid = { "noise.execution" = [0] }\nmetrics = ["nope"]\n')
+    res = runner.invoke(app, ["sweep", BUSAN, "--sweep", str(file)])
+    assert res.exit_code == 2 and f"{file} [sweep] metrics: nope: no such metric" in res.output
     file.write_text('[sweep]\ngrid = { "noise.execution" = 0.1 }\n')
     res = runner.invoke(app, ["sweep", BUSAN, "--sweep", str(file)])
     assert res.exit_code == 2 and f"{file}: sweep.grid.noise.execution (line 2)" in res.output
 
-    res = runner.invoke(app, ["sweep", BUSAN])
+    res = runner.invoke(app, ["sweep", IPD, "-o", str(tmp_path / "x")])  # IPD has no [sweep]
     assert res.exit_code == 2 and "no grid: give --grid PATH=VALUES" in res.output
     res = runner.invoke(app, ["sweep", BUSAN, *GRID, "--metric", "truce.p_surviv_term"])
     assert res.exit_code == 2 and "did you mean truce.p_survive_term" in res.output
@@ -161,8 +164,9 @@ def test_existing_folders(tmp_path: Path) -> None:
     # unfinished cells of another sweep are kept unless --force
     other = tmp_path / "t"
     partial = tmp_path / "t.partial"
-    partial.mkdir()
+    (partial / "cells").mkdir(parents=True)
     (partial / "sweep.json").write_text('{"cells": 3, "matches": 99}')
+    (partial / "cells" / "000000.json").write_text('{"cell": 0}')
     res = runner.invoke(app, [*base, "-o", str(other)])
     assert res.exit_code == 2 and "holds the unfinished cells of another sweep" in res.output
     assert (partial / "sweep.json").exists()

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import cloudpickle
 import distributed  # the Dask extra, which the README's test command installs
 import pandas as pd
 import pytest
@@ -36,8 +35,10 @@ ARGS += ["-m", "truce.p_survive_term", "-m", "peace_share", "-m", "payoff.CN.mea
 
 @pytest.fixture(scope="module")
 def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The address of a Dask scheduler with two one-thread workers, all on 127.0.0.1."""
+    """The address of a Dask scheduler with two one-thread workers, all on 127.0.0.1.
+    They can import this test module (for the task that kills its worker)."""
     folder = tmp_path_factory.mktemp("dask")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
     dask = str(Path(sys.executable).parent / "dask")
     info = folder / "scheduler.json"
     logs = [open(folder / f"{name}.log", "w") for name in ("scheduler", "worker0", "worker1")]  # noqa: SIM115
@@ -47,6 +48,7 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
              "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(info)],
             stdout=subprocess.DEVNULL,
             stderr=logs[0],
+            env=env,
         )
     ]  # fmt: skip
     try:
@@ -64,6 +66,7 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                      "--nworkers", "1", "--no-dashboard", "--name", f"w{k}"],
                     stdout=subprocess.DEVNULL,
                     stderr=logs[k + 1],
+                    env=env,
                 )
             )  # fmt: skip
         with distributed.Client(address, timeout="30s") as client:
@@ -157,20 +160,16 @@ def _kills_its_worker_once(folder: str, task: Any) -> dict[str, Any]:
 def test_a_dask_worker_that_dies_costs_its_own_task(scheduler: str, tmp_path: Path) -> None:
     """The scheduler reruns the task of the dead worker (its nanny starts a new one); the
     other tasks finish once each. Last in this file: it kills a worker of the cluster."""
-    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests
     got: list[dict[str, Any]] = []
-    try:
-        with distributed.Client(scheduler) as client:
-            failed = run_tasks(
-                _kills_its_worker_once,
-                str(tmp_path),
-                [_Task(i) for i in range(4)],
-                on_record=got.append,
-                client=client,
-            )
-            client.wait_for_workers(2, timeout=60)
-    finally:
-        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    with distributed.Client(scheduler) as client:
+        failed = run_tasks(
+            _kills_its_worker_once,
+            str(tmp_path),
+            [_Task(i) for i in range(4)],
+            on_record=got.append,
+            client=client,
+        )
+        client.wait_for_workers(2, timeout=60)
     assert failed == {}
     assert sorted(r["cell"] for r in got) == [0, 1, 2, 3]  # each record once
     runs = [int(x) for x in (tmp_path / "runs.txt").read_text().split()]
