@@ -26,7 +26,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
@@ -196,17 +196,32 @@ def _on_dask(
     from distributed.scheduler import KilledWorker
 
     check_workers(client)
-    [base] = client.scatter([shared], broadcast=True)
+    # The shared data as a task of its own rather than scattered data: the cluster can
+    # compute it again if the worker holding it dies (scattered data would be lost).
+    base = client.submit(_same, shared, pure=False)
     futures = {client.submit(fn, base, task, pure=False): task for task in tasks}
     failed: dict[int, str] = {}
+    tries: dict[int, int] = {}
     done = 0
+    pending = as_completed(futures)
     try:
-        for future in as_completed(futures):
-            task = futures[future]
+        for future in pending:
+            task = futures.pop(future)
             try:
                 record = future.result()
             except KilledWorker:
                 failed[task.index] = "the Dask workers running it died every time it was tried"
+                continue
+            except CancelledError:
+                # Its result was lost with a worker that died as the result was fetched
+                # (Dask then reports the key as cancelled): compute it again.
+                tries[task.index] = tries.get(task.index, 1) + 1
+                if tries[task.index] > ATTEMPTS:
+                    failed[task.index] = f"its result was lost {ATTEMPTS} times"
+                    continue
+                again = client.submit(fn, base, task, pure=False)
+                futures[again] = task
+                pending.add(again)
                 continue
             finally:
                 future.release()
@@ -217,6 +232,10 @@ def _on_dask(
     finally:
         client.cancel([f for f in futures if not f.done()])
     return failed
+
+
+def _same(x: S) -> S:
+    return x
 
 
 def worker_version() -> str:
