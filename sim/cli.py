@@ -8,12 +8,14 @@ Heavy imports (numpy, pandas, matplotlib) happen inside the commands that need t
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+
+from sim.cli_progress import progress, status
 
 app = typer.Typer(
     name="escalate",
@@ -82,51 +84,6 @@ def _parse_sets(items: list[str]) -> dict[str, Any]:
     return changes
 
 
-def _progress(
-    label: str, *, unit: str | None = None
-) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
-    """A rich progress bar on a terminal (stderr); nothing otherwise. With ``unit`` (e.g.
-    ``"cells"``) it also shows how many are left. Work already done when the first update
-    comes (a resumed sweep) does not count towards the speed and the time left."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        return None, lambda: None
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    left = [TextColumn(f"{unit}, {{task.fields[left]}} left")] if unit else []
-    bar = Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        *left,
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    )
-    task = bar.add_task(label, total=None, left="?")
-    bar.start()
-    first = True
-
-    def update(done: int, total: int) -> None:
-        nonlocal first
-        if first:
-            bar.reset(task, total=total, completed=done, left=total - done)
-            first = False
-        bar.update(task, completed=done, total=total, left=total - done)
-
-    return update, bar.stop
-
-
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="SCENARIO")],
@@ -179,7 +136,7 @@ def run(
             sc = sc.replace(_parse_sets(set_))
         target = out if out is not None else Path("results") / sc.name
         check_output(target, force=force)  # before simulating, not after
-        update, stop = _progress(f"{sc.name}")
+        update, stop = progress(f"{sc.name}")
         try:
             res = simulate(
                 sc, matches=matches, seed=seed, rounds=rounds, workers=workers, progress=update
@@ -351,7 +308,7 @@ def equilibria(
         if out is not None:
             check_output(out, force=force)  # before solving, not after
         stage = stage_game(sc, round=round_)
-        with _status(f"solving the {stage.shape[0]} x {stage.shape[1]} stage game"):
+        with status(f"solving the {stage.shape[0]} x {stage.shape[1]} stage game"):
             eqs = stage.equilibria(method=method, time_limit=time_limit)
         matrices_file = None
         if out is not None:
@@ -380,19 +337,6 @@ def equilibria(
                 started=started,
             )
             _err(f"wrote {out}/")
-
-
-@contextmanager
-def _status(text: str) -> Iterator[None]:
-    """A spinner on a terminal (stderr) while work runs; nothing otherwise."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield
-        return
-    with console.status(text):
-        yield
 
 
 @app.command()

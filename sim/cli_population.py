@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli import BadInput, DebugOpt, _handled, _parse_sets, _progress, _status, app
+from sim.cli import BadInput, DebugOpt, _handled, _parse_sets, app
+from sim.cli_progress import progress, status
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="SCENARIO")]
 StrategiesOpt = Annotated[
@@ -77,7 +78,7 @@ def _play(
     """The tournament of a command, with a progress bar on a terminal."""
     from sim.analysis.tournament import tournament as play
 
-    update, stop = _progress(f"{sc.name} tournament")
+    update, stop = progress(f"{sc.name} tournament")
     try:
         return play(sc, strategies, matches=matches, seed=seed, workers=workers, progress=update)
     finally:
@@ -218,7 +219,7 @@ def evolve(
         check_population(method, population, labels)  # before playing, not after
         played = _play(sc, list(zip(labels, specs, strict=True)), matches, seed, workers)
         work = f"{runs:,} Moran runs, N = {population}" if method == "moran" else "replicator"
-        with _status(work):
+        with status(work):
             evo = run_evolution(
                 method=method,
                 tournament_result=played,

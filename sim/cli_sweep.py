@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli import BadInput, DebugOpt, _err, _handled, _parse_sets, _progress, app
+from sim.cli import BadInput, DebugOpt, _err, _handled, _parse_sets, app
+from sim.cli_progress import progress
 
 GRID_HELP = (
     "A swept scenario path and its values, PATH=V1,V2,... or PATH=START:STOP:COUNT, e.g. "
@@ -174,7 +175,7 @@ def _sweep(
         metrics_source=metrics_source,
     )
     target = out if out is not None else Path("results") / f"{sc.name}-sweep"
-    update, stop = _progress(f"{sc.name} sweep", unit="cells")
+    update, stop = progress(f"{sc.name} sweep", unit="cells")
     try:
         cells = sweep_folder(
             plan,

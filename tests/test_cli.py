@@ -306,17 +306,31 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     """A bar (an update callback) on a terminal; nothing when stderr is not a terminal."""
     from rich.console import Console
 
-    from sim.cli import _progress
+    from rich.progress import Progress
+
+    from sim.cli_progress import progress
 
     monkeypatch.setattr(Console, "is_terminal", property(lambda self: False))
-    update, stop = _progress("x")
+    update, stop = progress("x")
     assert update is None
     stop()
     monkeypatch.setattr(Console, "is_terminal", property(lambda self: True))
-    update, stop = _progress("x")
+    update, stop = progress("x")
     assert callable(update)
     update(10, 100)
     stop()
+    # with a unit: what is left, and a resumed start that does not count towards the speed
+    bars: list[Progress] = []
+    start = Progress.start
+    monkeypatch.setattr(Progress, "start", lambda self: (bars.append(self), start(self))[1])
+    update, stop = progress("sweep", unit="cells")
+    assert update is not None
+    update(40, 100)  # 40 cells resumed from disk
+    update(41, 100)
+    stop()
+    (task,) = bars[0].tasks
+    assert (task.completed, task.total, task.fields["left"]) == (41, 100, 59)
+    assert [s.completed for s in task._progress] == [1]  # the speed counts the new cell only
 
 
 @pytest.mark.parametrize(
