@@ -305,7 +305,6 @@ def test_import_changes_no_process_wide_setting() -> None:
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """A bar (an update callback) on a terminal; nothing when stderr is not a terminal."""
     from rich.console import Console
-
     from rich.progress import Progress
 
     from sim.cli_progress import progress
