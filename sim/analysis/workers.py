@@ -14,6 +14,9 @@ it at once and the backend cannot change the results.
   Ctrl-C (the main process stops them) and exit when the main process is gone.
 - **Dask** (``client``, a ``dask.distributed.Client``): the tasks are submitted to the
   cluster, which reruns the task of a worker that died (Dask's ``allowed-failures``).
+  The shared data goes to the cluster once, as a task of its own (not as scattered data,
+  which the cluster cannot recover when the worker holding it dies), and a result lost
+  with a dying worker before it was fetched is computed again.
 """
 
 from __future__ import annotations
