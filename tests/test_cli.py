@@ -358,3 +358,21 @@ def test_field_errors_give_the_line(tmp_path: Path, old: str, new: str, location
     r = runner.invoke(app, ["validate", str(path)])
     assert r.exit_code == 2
     assert f"{location} (line {line})" in r.output, r.output
+
+
+def test_a_reader_that_goes_away_stops_the_command_quietly() -> None:
+    """``escalate strategies | head -c 100``: exit code 141, no traceback, no error."""
+    import fcntl
+    import os
+
+    read, write = os.pipe()
+    fcntl.fcntl(write, 1031, 4096)  # F_SETPIPE_SZ: a pipe smaller than the listing
+    proc = subprocess.Popen(
+        [escalate_command(), "strategies"], stdout=write, stderr=subprocess.PIPE
+    )
+    os.close(write)
+    assert os.read(read, 100)
+    os.close(read)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 141
+    assert err == b""
