@@ -14,7 +14,7 @@ own. Parallel efficiency is ``rate(2 workers) / (2 x rate(1 worker))``.
 
     python benchmarks/bench_sweep.py [--side 20] [--chunks 4] [--matches 2000] [--json OUT]
 
-About 20 minutes on the 2-core development machine at the full size.
+About 20 to 30 minutes on the 2-core development machine at the full size.
 """
 
 from __future__ import annotations
