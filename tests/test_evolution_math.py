@@ -559,3 +559,14 @@ def test_linear_fitness_must_be_positive() -> None:
     # with N = 2 nobody meets its own kind: a bad diagonal is harmless
     c = np.array([[-50.0, 1.0], [1.0, -50.0]])
     assert fixation_probability(c, 2, 0.5, mutant=1, resident=0) == 0.5
+
+
+def test_far_apart_points_are_integrated_without_excess_work() -> None:
+    """Two output times 356 apart on a slow game (hypothesis found it): odeint's 500-step
+    limit per interval is not hit, and the end point equals a dense integration's."""
+    a = np.random.default_rng(262).normal(size=(4, 4))
+    start = np.array([0.1, 0.2, 0.3, 0.4])
+    _, sparse = replicator(a, start, t_max=356.0, points=2)
+    _, dense = replicator(a, start, t_max=356.0, points=3561)
+    assert_allclose(sparse[-1], dense[-1], atol=1e-6)
+    assert_allclose(sparse[0], start)

@@ -16,6 +16,7 @@ enumerates supports and classifies every isolated rest point by its linearisatio
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -75,6 +76,10 @@ def _shares(y0: ArrayLike, n: int) -> FloatArray:
     if abs(y.sum() - 1.0) > 1e-9:
         raise ValueError(f"y0 must sum to 1; it sums to {y.sum()!r}")
     return y
+
+
+#: Largest time step between the output times given to the integrator.
+MAX_GAP = 0.5
 
 
 def replicator(
@@ -144,8 +149,12 @@ def replicator(
     lowest = float(a.min())
     shifted = a + (1.0 - lowest) if lowest < 1.0 else a
     game = nashpy.Game(shifted)
-    shares = np.asarray(game.replicator_dynamics(y0=y, timepoints=t), dtype=np.float64)
-    return t, shares
+    # odeint takes at most 500 steps between two output times ("excess work done"), so
+    # far-apart points are integrated through intermediate times at most MAX_GAP apart
+    k = max(1, math.ceil((t[1] - t[0]) / MAX_GAP))
+    inner = np.linspace(0.0, float(t_max), k * (int(points) - 1) + 1)
+    shares = np.asarray(game.replicator_dynamics(y0=y, timepoints=inner), dtype=np.float64)
+    return t, shares[::k]
 
 
 def jacobian(A: ArrayLike, x: ArrayLike) -> FloatArray:
