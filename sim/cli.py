@@ -84,6 +84,14 @@ def _parse_sets(items: list[str]) -> dict[str, Any]:
     return changes
 
 
+def _load(path: Path, set_: list[str] | None) -> Any:
+    """The scenario file at ``path`` with the ``--set`` changes applied."""
+    from sim.scenario import load_scenario
+
+    sc = load_scenario(str(path))
+    return sc.replace(_parse_sets(set_)) if set_ else sc
+
+
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="SCENARIO")],
@@ -127,13 +135,10 @@ def run(
         import datetime as dt
 
         from sim.report.files import check_output, write_run
-        from sim.scenario import load_scenario
         from sim.simulation import simulate
 
         started = dt.datetime.now(dt.UTC)
-        sc = load_scenario(str(scenario))
-        if set_:
-            sc = sc.replace(_parse_sets(set_))
+        sc = _load(scenario, set_)
         target = out if out is not None else Path("results") / sc.name
         check_output(target, force=force)  # before simulating, not after
         update, stop = progress(f"{sc.name}")
@@ -297,14 +302,11 @@ def equilibria(
             write_csv_atomically,
             write_stage,
         )
-        from sim.scenario import load_scenario
 
         if method not in METHODS:
             raise BadInput(f"--method {method!r}: expected one of {', '.join(METHODS)}")
         started = dt.datetime.now(dt.UTC)
-        sc = load_scenario(str(scenario))
-        if set_:
-            sc = sc.replace(_parse_sets(set_))
+        sc = _load(scenario, set_)
         if out is not None:
             check_output(out, force=force)  # before solving, not after
         stage = stage_game(sc, round=round_)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli import BadInput, DebugOpt, _handled, _parse_sets, app
+from sim.cli import BadInput, DebugOpt, _handled, _load, app
 from sim.cli_progress import progress, status
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="SCENARIO")]
@@ -65,13 +65,6 @@ def _chosen(strategies: str | None, every: bool) -> list[str] | str:
     return "all" if strategies is None else split_list(strategies)
 
 
-def _scenario(path: Path, set_: list[str] | None) -> Any:
-    from sim.scenario import load_scenario
-
-    sc = load_scenario(str(path))
-    return sc.replace(_parse_sets(set_)) if set_ else sc
-
-
 def _play(
     sc: Any, strategies: Any, matches: int | None, seed: int | None, workers: int | None
 ) -> Any:
@@ -115,7 +108,7 @@ def tournament(
         from sim.report.tournament_out import write_tournament
 
         started = dt.datetime.now(dt.UTC)
-        sc = _scenario(scenario, set_)
+        sc = _load(scenario, set_)
         target = out if out is not None else Path("results") / f"{sc.name}-tournament"
         check_output(target, force=force)  # before playing, not after
         res = _play(sc, _chosen(strategies, every), matches, seed, workers)
@@ -212,7 +205,7 @@ def evolve(
         if fitness not in ("exponential", "linear"):
             raise BadInput(f"--fitness {fitness!r}: expected exponential or linear")
         started = dt.datetime.now(dt.UTC)
-        sc = _scenario(scenario, set_)
+        sc = _load(scenario, set_)
         target = out if out is not None else Path("results") / f"{sc.name}-{method}"
         check_output(target, force=force)
         labels, specs = lineup_of(_chosen(strategies, every), sc)

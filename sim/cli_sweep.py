@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli import BadInput, DebugOpt, _err, _handled, _parse_sets, app
+from sim.cli import BadInput, DebugOpt, _err, _handled, _load, app
 from sim.cli_progress import progress
 
 GRID_HELP = (
@@ -133,13 +133,10 @@ def _sweep(
 
     from sim.analysis.sweep import SweepIncomplete
     from sim.report.sweep_out import partial_folder
-    from sim.scenario import load_scenario
     from sim.sweeping import sweep_folder, sweep_plan
 
     started = dt.datetime.now(dt.UTC)
-    sc = load_scenario(str(path))
-    if set_:
-        sc = sc.replace(_parse_sets(set_))
+    sc = _load(path, set_)
     spec, spec_source = _spec(sc, sweep_file)
     source = spec_source
     if grid:
@@ -250,11 +247,8 @@ def _list_metrics(scenario: Path | None, set_: list[str] | None) -> None:
             typer.echo(f"  {pattern:52} {text}")
         typer.echo("\n  truce.<suffix> means truce.<first truce>.<suffix>.")
         return
-    from sim.scenario import load_scenario
 
-    sc = load_scenario(str(scenario))
-    if set_:
-        sc = sc.replace(_parse_sets(set_))
+    sc = _load(scenario, set_)
     typer.echo(f"Metrics of {sc.name}:\n")
     for name, text in metric_names(sc).items():
         typer.echo(f"  {name:44} {text}")

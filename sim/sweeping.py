@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from sim.report.sweep_store import CellStore
     from sim.scenario import Scenario
 
 
@@ -124,15 +125,19 @@ def run_sweep(
     *,
     workers: int | None = None,
     client: Any = None,
-    store: str | Path | None = None,
+    store: str | Path | CellStore | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
-    """Run a checked plan (:func:`sweep_plan`); the arguments are those of :func:`sweep`."""
+    """Run a checked plan (:func:`sweep_plan`); the arguments are those of :func:`sweep`
+    (``store`` may also be an open :class:`~sim.report.sweep_store.CellStore`)."""
     from sim.report.sweep_store import CellStore
 
     scenario = plan.scenario
     t0 = time.perf_counter()
-    kept = CellStore(store, plan.definition()) if store is not None else None
+    if store is None or isinstance(store, CellStore):
+        kept = store
+    else:
+        kept = CellStore(store, plan.definition())
     records = kept.records() if kept is not None else {}
     resumed = len(records)
 
@@ -162,7 +167,7 @@ def run_sweep(
         progress=tick,
     )
     if failed:
-        raise SweepIncomplete(failed, plan.cells, None if store is None else str(store))
+        raise SweepIncomplete(failed, plan.cells, None if kept is None else str(kept.folder))
     frame = cells_frame(plan, list(records.values()))
     if client is not None:
         backend, used = "dask", _dask_workers(client)
@@ -223,12 +228,13 @@ def sweep_folder(
         clients = dask_client(scheduler, workers)
     with clients as client:  # before the store: a scheduler that fails leaves nothing
         try:
-            CellStore(partial, plan.definition())
+            store = CellStore(partial, plan.definition())
         except StoreMismatch:
             if not force or not CellStore.is_store(partial):
                 raise
             shutil.rmtree(partial)
-        cells = run_sweep(plan, workers=workers, client=client, store=partial, progress=progress)
+            store = CellStore(partial, plan.definition())
+        cells = run_sweep(plan, workers=workers, client=client, store=store, progress=progress)
     write_sweep(
         target,
         plan,

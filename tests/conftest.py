@@ -132,3 +132,25 @@ def run_args(
         str(workers),
     ]
     return [*args, *([] if figures else ["--no-figures"]), *extra]
+
+
+class IndexedTask:
+    """A task of :func:`sim.analysis.workers.run_tasks` that is only its index."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def kills_its_worker_once(folder: str, task: Any) -> dict[str, Any]:
+    """A task for worker tests: logs its index in ``folder/runs.txt``, and task 1 kills the
+    process running it the first time (workers import it from here, the tests folder)."""
+    import os
+    import signal
+
+    log = Path(folder)
+    with open(log / "runs.txt", "a") as fh:
+        fh.write(f"{task.index}\n")
+    if task.index == 1 and not (log / "died").exists():
+        (log / "died").touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return {"cell": task.index}

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from conftest import IndexedTask, kills_its_worker_once
 
 import sim
 from sim.analysis.grid import Grid, GridError, cell_seed
@@ -167,43 +168,35 @@ def test_a_task_carries_its_cell_and_seed(busan: sim.Scenario) -> None:
 
 
 # ------------------------------------------------------------------ the local worker pool
-def _dies_once(folder: str, task: Any) -> dict[str, Any]:
-    """A task that kills its worker process the first time it runs task 2."""
-    log = Path(folder)
-    with open(log / "runs.txt", "a") as fh:
-        fh.write(f"{task.index}\n")
-    if task.index == 2 and not (log / "died").exists():
-        (log / "died").touch()
-        os.kill(os.getpid(), signal.SIGKILL)
-    return {"cell": task.index, "pid": os.getpid()}
-
-
 def _fails(folder: str, task: Any) -> dict[str, Any]:
     if task.index == 1:
         raise ValueError("cell 1 is broken")
     return {"cell": task.index}
 
 
-class _Task:
-    def __init__(self, index: int) -> None:
-        self.index = index
-
-
 def test_a_dead_worker_costs_its_own_task_only(tmp_path: Path) -> None:
     got: list[dict[str, Any]] = []
     failed = run_tasks(
-        _dies_once, str(tmp_path), [_Task(i) for i in range(6)], on_record=got.append, workers=2
+        kills_its_worker_once,
+        str(tmp_path),
+        [IndexedTask(i) for i in range(6)],
+        on_record=got.append,
+        workers=2,
     )
     assert failed == {}
     assert sorted(r["cell"] for r in got) == list(range(6))
     runs = [int(x) for x in (tmp_path / "runs.txt").read_text().split()]
-    assert sorted(runs) == [0, 1, 2, 2, 3, 4, 5]  # task 2 twice, every other task once
+    assert sorted(runs) == [0, 1, 1, 2, 3, 4, 5]  # task 1 twice, every other task once
 
 
 def test_a_task_that_keeps_killing_its_worker_is_reported(tmp_path: Path) -> None:
     got: list[dict[str, Any]] = []
     failed = run_tasks(
-        _always_dies, str(tmp_path), [_Task(i) for i in range(4)], on_record=got.append, workers=2
+        _always_dies,
+        str(tmp_path),
+        [IndexedTask(i) for i in range(4)],
+        on_record=got.append,
+        workers=2,
     )
     assert list(failed) == [2] and "died 3 times" in failed[2]
     assert sorted(r["cell"] for r in got) == [0, 1, 3]
@@ -217,13 +210,15 @@ def _always_dies(folder: str, task: Any) -> dict[str, Any]:
 
 def test_an_error_in_a_task_stops_the_run(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="cell 1 is broken"):
-        run_tasks(_fails, "", [_Task(i) for i in range(4)], on_record=lambda r: None, workers=2)
+        run_tasks(
+            _fails, "", [IndexedTask(i) for i in range(4)], on_record=lambda r: None, workers=2
+        )
 
 
 def test_serial_runs_in_order() -> None:
     got: list[int] = []
     ticks: list[int] = []
-    tasks = [_Task(i) for i in range(3)]
+    tasks = [IndexedTask(i) for i in range(3)]
     run_tasks(
         _fails_never, None, tasks, on_record=lambda r: got.append(r["cell"]), progress=ticks.append
     )

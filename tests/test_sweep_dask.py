@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from typing import Any
 import distributed  # the Dask extra, which the README's test command installs
 import pandas as pd
 import pytest
-from conftest import SCENARIOS
+from conftest import SCENARIOS, IndexedTask, kills_its_worker_once
 from typer.testing import CliRunner
 
 import sim
@@ -36,7 +35,7 @@ ARGS += ["-m", "truce.p_survive_term", "-m", "peace_share", "-m", "payoff.CN.mea
 @pytest.fixture(scope="module")
 def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The address of a Dask scheduler with two one-thread workers, all on 127.0.0.1.
-    They can import this test module (for the task that kills its worker)."""
+    They can import the tests folder's conftest (for the task that kills its worker)."""
     folder = tmp_path_factory.mktemp("dask")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
     dask = str(Path(sys.executable).parent / "dask")
@@ -141,31 +140,15 @@ def test_an_unreachable_scheduler_is_a_clear_error() -> None:
 
 
 # ------------------------------------------------------------------ a worker that dies
-class _Task:
-    def __init__(self, index: int) -> None:
-        self.index = index
-
-
-def _kills_its_worker_once(folder: str, task: Any) -> dict[str, Any]:
-    """Task 1 kills the Dask worker running it, the first time."""
-    log = Path(folder)
-    with open(log / "runs.txt", "a") as fh:
-        fh.write(f"{task.index}\n")
-    if task.index == 1 and not (log / "died").exists():
-        (log / "died").touch()
-        os.kill(os.getpid(), signal.SIGKILL)
-    return {"cell": task.index}
-
-
 def test_a_dask_worker_that_dies_costs_its_own_task(scheduler: str, tmp_path: Path) -> None:
     """The scheduler reruns the task of the dead worker (its nanny starts a new one); the
     other tasks finish once each. Last in this file: it kills a worker of the cluster."""
     got: list[dict[str, Any]] = []
     with distributed.Client(scheduler) as client:
         failed = run_tasks(
-            _kills_its_worker_once,
+            kills_its_worker_once,
             str(tmp_path),
-            [_Task(i) for i in range(4)],
+            [IndexedTask(i) for i in range(4)],
             on_record=got.append,
             client=client,
         )

@@ -308,8 +308,9 @@ def cells_frame(plan: SweepPlan, records: Sequence[Mapping[str, Any]]) -> pd.Dat
     if missing:
         raise ValueError(f"{len(missing)} cells have no result, the first {missing[0]}")
     cols: dict[str, Any] = {"cell": list(range(plan.cells))}
+    cells = list(plan.grid.cells())
     for path in plan.grid.paths:
-        cols[path] = [cell[path] for cell in plan.grid.cells()]
+        cols[path] = [cell[path] for cell in cells]
     cols["seed"] = [int(by_index[i]["seed"]) for i in range(plan.cells)]
     for name in plan.metrics:
         for k, suffix in enumerate(("", ".ci_low", ".ci_high")):
