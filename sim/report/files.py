@@ -24,8 +24,6 @@ from sim.errors import SimError
 from sim.result import Result
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from sim.scenario import Scenario
 
 #: Floats in CSV tables: 12 significant digits (binary noise such as 2.8940300000000003
@@ -208,21 +206,6 @@ def write_atomically(out: Path, fill: Callable[[Path], None], *, force: bool = F
         old.unlink(missing_ok=True)
 
 
-def survival_of(result: Result) -> Figure:
-    """The survival figure of a run: Kaplan–Meier per truce name, terms marked."""
-    from sim.report.survival_plot import survival_figure
-
-    kinds = result.scenario.plan.schedule.kinds
-    curves = {k: v for k, v in result.survival().items() if v.n}
-    cal = result.scenario.plan.calendar
-    return survival_figure(
-        curves,
-        term={k.name: k.term for k in kinds if k.name in curves},
-        dates_per_round=cal.unit if cal is not None else None,
-        title=f"{result.scenario.name}: truce survival, {result.matches_count:,} matches",
-    )
-
-
 def write_run(
     result: Result,
     out: Path | str,
@@ -265,7 +248,10 @@ def write_run(
             fig = timeline_figure(result)
             files += save_figure(fig, tmp / "figures" / "timeline", result)
         if "survival" in wanted and truces is not None and len(truces):
-            files += save_figure(survival_of(result), tmp / "figures" / "survival", result)
+            from sim.report.survival_plot import truce_survival_figure
+
+            fig = truce_survival_figure(result)
+            files += save_figure(fig, tmp / "figures" / "survival", result)
         stage_figures = tuple(f for f in wanted if f in ("payoffs", "feasible"))
         if stage_figures:
             from sim.analysis.stage import stage_game

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from sim.analysis.survival import Survival
+    from sim.result import Result
 
-__all__ = ["survival_figure", "survival_steps", "term_lines"]
+__all__ = ["survival_figure", "survival_steps", "term_lines", "truce_survival_figure"]
 
 
 def survival_steps(curve: Survival) -> pd.DataFrame:
@@ -147,3 +148,16 @@ def survival_figure(
         if title:
             ax.set_title(title, loc="left")
     return fig
+
+
+def truce_survival_figure(result: Result, ax: Axes | None = None) -> Figure:
+    """The survival figure of a run: a Kaplan–Meier curve per truce name, terms marked."""
+    kinds = result.scenario.plan.schedule.kinds
+    curves = {k: v for k, v in result.survival().items() if v.n}
+    cal = result.scenario.plan.calendar
+    return survival_figure(
+        curves,
+        term={k.name: k.term for k in kinds if k.name in curves},
+        dates_per_round=cal.unit if cal is not None else None,
+        ax=ax,
+    )
