@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.report.figures import PALETTE, STYLE
 from sim.report.stage_plot import figure_and_axes, unique_short
+from sim.report.style import SERIES, paper_style, series_colour
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -63,20 +63,19 @@ def evolution_figure(evo: EvolutionResult, ax: Sequence[Axes] | None = None) -> 
     """Replicator: each strategy's share over time (one panel). Moran: the share of runs
     each strategy took over from an even start with 95% intervals, and its long-run
     abundance under rare mutations, against the neutral ``1 / n`` (two panels)."""
-    import matplotlib as mpl
 
     d = evolution_data(evo)
     n = len(d.labels)
     sc = evo.scenario
-    with mpl.rc_context(STYLE):  # type: ignore[arg-type]
+    with paper_style():
         if d.method == "replicator":
             fig, (axis,) = figure_and_axes(ax, 1, (5.2, 3.2))
             for i, label in enumerate(d.labels):
                 axis.plot(
                     d.x,
                     d.y[:, i],
-                    color=PALETTE[i % len(PALETTE)],
-                    linestyle=DASHES[(i // len(PALETTE)) % len(DASHES)],
+                    color=series_colour(i),
+                    linestyle=DASHES[(i // len(SERIES)) % len(DASHES)],
                     linewidth=1.2,
                     label=label,
                 )
@@ -92,9 +91,9 @@ def evolution_figure(evo: EvolutionResult, ax: Sequence[Axes] | None = None) -> 
             pos = np.arange(n)[::-1]
             p, low, high = d.y
             take.errorbar(
-                p, pos, xerr=[p - low, high - p], fmt="o", color=PALETTE[0], markersize=3
+                p, pos, xerr=[p - low, high - p], fmt="o", color=series_colour(0), markersize=3
             )
-            share.barh(pos, d.stable[0], color=PALETTE[2], height=0.6)
+            share.barh(pos, d.stable[0], color=series_colour(3), height=0.6)
             for axis, name in ((take, "takeover from an even start"), (share, "abundance")):
                 axis.axvline(d.reference, color="grey", linewidth=0.8, linestyle="--")
                 axis.set_yticks(pos, d.labels)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim._version import __version__
+from sim.report.style import inches, new_figure, paper_style, player_colour
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,22 +22,6 @@ if TYPE_CHECKING:
     from sim.analysis.stage import StageGame
     from sim.result import Result
     from sim.scenario import Scenario
-
-#: Okabe-Ito colour-blind-safe palette (instruments cycle through it).
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
-
-STYLE: dict[str, Any] = {
-    "font.size": 8,
-    "axes.titlesize": 9,
-    "axes.labelsize": 8,
-    "legend.fontsize": 7,
-    "xtick.labelsize": 7,
-    "ytick.labelsize": 7,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "pdf.fonttype": 42,
-    "savefig.bbox": "tight",
-}
 
 
 def timeline_data(result: Result) -> pd.DataFrame:
@@ -104,44 +89,52 @@ def ladder_ticks(
     return [label if len(label) <= 14 else label[:13] + "…" for label in labels], ""
 
 
-def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
-    """Levels of every instrument over rounds, one panel per instrument (a row per
-    player): the mean across matches (line), the interquartile band (dark) and the
-    5-95% band (light). Pass one axis per instrument as ``ax`` (player 0's first)."""
-    import matplotlib as mpl
+def timeline_figure(
+    result: Result, ax: Sequence[Axes] | None = None, *, width: str | float = "two"
+) -> Figure:
+    """Levels of every instrument over rounds (dates when the scenario has a calendar), one
+    panel per instrument in its player's colour: the mean across matches (line), the
+    interquartile band (dark) and the 5-95% band (light); grey spans mark the rounds in
+    which most matches had a truce in force.
+
+    ``result`` is a :class:`~sim.result.Result` or the tables of a results folder
+    (:class:`sim.report.folder.RunTables`). Pass one axis per instrument as ``ax`` (player
+    0's first), or a ``width``: ``"one"`` column (3.5 in, two panels a row), ``"two"``
+    (7 in, three a row) or inches.
+    """
     import matplotlib.dates as mdates
-    from matplotlib.figure import Figure
 
     data = timeline_data(result)
     game = result.scenario.game
     k = game.n_instruments
-    with mpl.rc_context(STYLE):  # type: ignore[arg-type]
-        cols = max(len(game.of(0)), len(game.of(1)))
+    with paper_style():
         if ax is None:
-            width = max(7.0, 1.75 * cols)  # panels stay readable with many instruments
-            fig = Figure(figsize=(width, 1.2 + 1.9 * 2), layout="constrained")
-            grid = fig.subplots(2, cols, sharex=True, squeeze=False)
-            axes = [grid[p][c] for p in (0, 1) for c in range(len(game.of(p)))]
-            labelled = set(grid[1])  # x labels on the bottom row only
-            for p in (0, 1):
-                for c in range(len(game.of(p)), cols):
-                    grid[p][c].set_visible(False)
+            w = inches(width)
+            cols = min(k, 2 if w < 5 else 3)
+            rows = -(-k // cols)
+            fig = new_figure(w, 0.5 + (1.25 if w < 5 else 1.45) * rows)
+            grid = fig.subplots(rows, cols, sharex=True, squeeze=False)
+            axes = list(grid.ravel()[:k])
+            for extra in grid.ravel()[k:]:
+                extra.remove()
+            labelled = set(axes[-cols:])  # no panel below them
         else:
             axes = list(ax)
             if len(axes) != k:
                 raise ValueError(f"timeline_figure draws {k} panels: pass {k} axes")
-            fig = axes[0].figure
+            fig = axes[0].figure  # type: ignore[assignment]
             labelled = set(axes)
         periods = truce_periods(result)
         until = result.scenario.data.simulation.replay_until
         for axis, inst in zip(axes, game.instruments, strict=True):
             player = game.players[inst.owner]
             d = data[(data["player"] == player) & (data["instrument"] == inst.name)]
-            colour = PALETTE[inst.owner]
+            colour = player_colour(inst.owner)
+            dated = "date" in str(d["x"].dtype)
             for a, b in periods:
                 shade = {"color": "0.5", "alpha": 0.15, "linewidth": 0}
                 axis.axvspan(a, b, **shade, label="truce (most matches)")
-            if until is not None and "date" in str(d["x"].dtype):
+            if until is not None and dated:
                 axis.axvline(until, color="0.3", linewidth=0.6, linestyle=":", label="replay ends")
             bands = (("q05", "q95", 0.15, "5-95%"), ("q25", "q75", 0.35, "25-75%"))
             for low, high, alpha, label in bands:
@@ -155,51 +148,50 @@ def timeline_figure(result: Result, ax: Sequence[Axes] | None = None) -> Figure:
                     step="mid",
                     label=label,
                 )
-            axis.plot(d["x"], d["mean"], color=colour, linewidth=1.2, label="mean")
+            axis.plot(d["x"], d["mean"], color=colour, label="mean")
             top = inst.n_levels - 1
             axis.set_ylim(-0.2, top + 0.2)
             ticks, unit = ladder_ticks(inst.labels, inst.values, inst.unit)
-            step = max(1, -(-len(ticks) // 6))  # at most about six tick labels
+            step = max(1, -(-len(ticks) // 5))  # at most about five tick labels
             axis.set_yticks(range(0, top + 1, step), ticks[::step])
-            axis.set_title(f"{player} {inst.name}", loc="left")
-            if unit:
-                axis.set_ylabel(unit)
-            axis.grid(axis="y", linewidth=0.3, alpha=0.5)
-            if "date" in str(d["x"].dtype):
-                most = 7 if cols <= 3 else 4  # narrow panels: fewer dates, so they never collide
+            axis.set_title(f"{player} {inst.name}" + (f" ({unit})" if unit else ""), color=colour)
+            axis.grid(axis="y")
+            if dated:
+                inches_wide = axis.get_position().width * fig.get_figwidth()
+                most = max(3, int(inches_wide * 1.6))  # about one date label per 0.6 in
                 locator = mdates.AutoDateLocator(minticks=2, maxticks=most)  # type: ignore[no-untyped-call]
                 axis.xaxis.set_major_locator(locator)
                 axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
             elif axis in labelled:
                 axis.set_xlabel("round")
+            if axis in labelled:  # shared x: the panel above an empty slot keeps its labels
+                axis.xaxis.set_tick_params(labelbottom=True)
         handles, labels = axes[0].get_legend_handles_labels()
         unique = dict(zip(labels, handles, strict=True))  # one entry per truce period is enough
+        narrow = fig.get_figwidth() < 5
         fig.legend(
-            unique.values(), unique.keys(), loc="outside lower center", ncols=5, frameon=False
-        )
-        fig.suptitle(
-            f"{result.scenario.name}: level across {result.matches_count:,} "
-            f"matches, seed {result.seed}",
-            fontsize=9,
+            unique.values(), unique.keys(), loc="outside lower center", ncols=3 if narrow else 5
         )
     return fig
 
 
 def figure_metadata(source: Any) -> dict[str, str]:
-    """PDF/PNG metadata naming the scenario, its SHA-256, the seed and the package version.
-    ``source`` is a scenario, a stage game (no seed: none is used), the result of a
-    run, a tournament or an evolution, or a sweep's plan (the sweep seed)."""
-    from sim.analysis.evolution import EvolutionResult
-    from sim.analysis.stage import StageGame
-    from sim.analysis.sweep import SweepPlan
-    from sim.analysis.tournament import TournamentResult
-    from sim.result import Result
+    """Metadata naming the scenario, its SHA-256, the seed and the package version, as PDF
+    keys (``Title``, ``Subject``, ``Keywords``, ``Creator``). ``source`` is a scenario, a
+    stage game (no seed: none is used), or anything with a ``scenario`` and a ``seed``: the
+    result of a run, a tournament or an evolution, a sweep's plan, or the tables of a
+    results folder (:mod:`sim.report.folder`).
 
+    >>> import sim
+    >>> meta = figure_metadata(sim.load_scenario("scenarios/ipd.toml"))
+    >>> meta["Title"], meta["Subject"].split(";")[2]
+    ('ipd', ' seed none')
+    """
     seed: str = "none"
-    if isinstance(source, StageGame):
-        name, sha = source.name, source.scenario_sha256 or "none"
-    elif isinstance(source, Result | TournamentResult | EvolutionResult | SweepPlan):
+    if hasattr(source, "scenario") and hasattr(source, "seed"):
         name, sha, seed = source.scenario.name, source.scenario.sha256, str(source.seed)
+    elif hasattr(source, "scenario_sha256"):  # a stage game
+        name, sha = source.name, source.scenario_sha256 or "none"
     else:
         name, sha = source.name, source.sha256
     return {
@@ -210,33 +202,50 @@ def figure_metadata(source: Any) -> dict[str, str]:
     }
 
 
+#: The formats figures are saved in.
+FORMATS = ("pdf", "png", "svg")
+
+
 def save_figure(
     fig: Figure,
     stem: Path,
     source: Result | Scenario | StageGame | Any,
     formats: Sequence[str] = ("pdf", "png"),
 ) -> list[str]:
-    """Save ``fig`` as ``stem.<format>`` for each format, with provenance metadata (scenario
-    name, SHA-256, seed, package version; see :func:`figure_metadata`). Returns the written
-    file names relative to the results folder (``figures/<name>``)."""
-    import matplotlib as mpl
+    """Save ``fig`` as ``stem.<format>`` for each format (``pdf``, ``png``, ``svg``) in the
+    paper style, at the figure's size, with provenance metadata (the scenario's name and
+    SHA-256, the seed and the package version; see :func:`figure_metadata`). Files carry no
+    creation date, so the same figure gives the same bytes. Each file is written atomically.
+    Returns the written file names relative to the results folder (``figures/<name>``)."""
+    from sim.report.files import write_file_atomically
 
     meta = figure_metadata(source)
+    by_format: dict[str, dict[str, Any]] = {
+        "pdf": {**meta, "CreationDate": None},
+        "png": {
+            "Title": meta["Title"],
+            "Description": meta["Subject"],
+            "Software": meta["Creator"],
+        },
+        "svg": {
+            "Title": meta["Title"],
+            "Description": meta["Subject"],
+            "Keywords": [meta["Keywords"]],
+            "Creator": meta["Creator"],
+            "Date": None,
+        },
+    }
+    unknown = [f for f in formats if f not in by_format]
+    if unknown:
+        raise ValueError(f"format {unknown[0]!r}: expected one of {', '.join(FORMATS)}")
     written = []
     for fmt in formats:
         path = stem.with_suffix(f".{fmt}")
-        md: dict[str, Any]
-        if fmt == "pdf":
-            md = dict(meta)
-        elif fmt == "png":
-            md = {
-                "Title": meta["Title"],
-                "Description": meta["Subject"],
-                "Software": meta["Creator"],
-            }
-        else:
-            md = {}
-        with mpl.rc_context(STYLE):  # type: ignore[arg-type]  # fonts embedded, tight box
-            fig.savefig(path, format=fmt, dpi=200, metadata=md)
+        with paper_style():  # fonts embedded, saved at the figure's size
+
+            def save(tmp: Path, fmt: str = fmt) -> None:
+                fig.savefig(tmp, format=fmt, metadata=by_format[fmt])
+
+            write_file_atomically(path, save)
         written.append(f"{stem.parent.name}/{path.name}")
     return written

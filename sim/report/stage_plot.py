@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.analysis.stage import SEP
-from sim.report.figures import PALETTE, STYLE
+from sim.report.style import paper_style, series_colour
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -216,7 +216,6 @@ def payoffs_figure(
     -------
     Figure
     """
-    import matplotlib as mpl
     from matplotlib.layout_engine import ConstrainedLayoutEngine
     from matplotlib.lines import Line2D
 
@@ -227,12 +226,13 @@ def payoffs_figure(
     font = 8 if n0 * n1 <= 4 else 7 if max(n0, n1) <= 8 else 6
     size = (6.6 + 0.07 * longest[0], 3.0 + (0.06 * longest[1] + 0.1 * n0 if labelled else 0.5))
     common = {"ls": "none", "mew": 1.5, "clip_on": False}
-    hollow = {"marker": "s", "ms": 10 if n0 * n1 <= 256 else 6, "mfc": "none", "mec": PALETTE[1]}
+    ring = series_colour(1)
+    hollow = {"marker": "s", "ms": 10 if n0 * n1 <= 256 else 6, "mfc": "none", "mec": ring}
     marks: list[tuple[IntArray, str, dict[str, Any]]] = [  # the larger hollow squares first
         (d.mixed, "in the support of a mixed equilibrium", common | hollow),
         (d.pure, "pure equilibrium", common | {"marker": "o", "ms": 6, "mfc": "w", "mec": "k"}),
     ]
-    with mpl.rc_context(STYLE):  # type: ignore[arg-type]
+    with paper_style():
         fig, axes = figure_and_axes(ax, 2, size)
         handles = []
         for p, axis in enumerate(axes):
@@ -302,7 +302,7 @@ def feasible_data(
 
 def _region(axis: Axes, vertices: FloatArray, alpha: float, label: str) -> None:
     """A filled polygon, or a thick segment, or a dot when the region is that thin."""
-    style: dict[str, Any] = {"color": PALETTE[0], "alpha": alpha, "label": label}
+    style: dict[str, Any] = {"color": series_colour(3), "alpha": alpha, "label": label}
     if len(vertices) >= 3:
         axis.fill(vertices[:, 0], vertices[:, 1], lw=0, **style)
     elif len(vertices):
@@ -335,11 +335,10 @@ def feasible_figure(
     -------
     Figure
     """
-    import matplotlib as mpl
 
     d = feasible_data(stage, equilibria)
     r = d.region
-    with mpl.rc_context(STYLE):  # type: ignore[arg-type]
+    with paper_style():
         fig, (axis,) = figure_and_axes(None if ax is None else [ax], 1, (5.2, 3.4))
         n = len(d.points)  # dots smaller and lighter the more there are, under the regions
         dots: dict[str, Any] = {"s": 10 if n <= 64 else 4 if n <= 2000 else 1, "zorder": 1}
@@ -350,13 +349,14 @@ def feasible_figure(
         axis.axvline(r.minmax[0], color="0.3", lw=0.6, ls=":")
         axis.axhline(r.minmax[1], color="0.3", lw=0.6, ls=":")
         axis.plot(*r.minmax, "P", color="black", ms=7, label="mixed minmax")
-        axis.plot(*r.cooperative, "*", color=PALETTE[2], ms=9, label="both at baseline")
+        axis.plot(*r.cooperative, "*", color=series_colour(0), ms=9, label="both at baseline")
         for pure, marker, name in ((True, "o", "pure"), (False, "D", "mixed")):
             nash = d.nash[d.nash_pure == pure]
             if len(nash):
                 ring: dict[str, Any] = {"ms": 10 if len(nash) < 5 else 7, "mfc": "none"}
                 label = f"Nash equilibrium, {name}"
-                axis.plot(*nash.T, marker, ls="none", mec=PALETTE[1], mew=1.5, label=label, **ring)
+                ring["mec"] = series_colour(1)
+                axis.plot(*nash.T, marker, ls="none", mew=1.5, label=label, **ring)
         span = np.ptp(d.points, axis=0)
         pad = 0.06 * np.maximum(span, 0.1 * np.maximum(np.abs(d.points).max(axis=0), 1.0))
         lo, hi = d.points.min(axis=0) - pad, d.points.max(axis=0) + pad

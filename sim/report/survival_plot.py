@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.report.figures import PALETTE, STYLE
+from sim.report.style import paper_style, series_colour
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -95,13 +95,12 @@ def survival_figure(
     -------
     Figure
     """
-    import matplotlib as mpl
     from matplotlib.figure import Figure
 
     unit = dates_per_round or "rounds"
     names = list(curves)
     lines = term_lines(names, term, unit)
-    with mpl.rc_context(STYLE):  # type: ignore[arg-type]
+    with paper_style():
         if ax is None:
             fig = Figure(figsize=(4.5, 3.0), layout="constrained")
             ax = fig.subplots()
@@ -113,7 +112,7 @@ def survival_figure(
         right = 1.0
         for i, name in enumerate(names):
             curve = curves[name]
-            colour = PALETTE[i % len(PALETTE)]
+            colour = series_colour(i)
             steps = survival_steps(curve)
             ax.fill_between(
                 steps["x"],
@@ -136,7 +135,7 @@ def survival_figure(
             if curve.n:
                 right = max(right, float(curve.times[-1]))
         for x, label, index in lines:
-            colour = "0.35" if index is None else PALETTE[index % len(PALETTE)]
+            colour = "0.35" if index is None else series_colour(index)
             ax.axvline(x, color=colour, linestyle="--", linewidth=0.9, label=label, gid="term")
             right = max(right, x)
         ax.set_xlim(0, right * 1.04)

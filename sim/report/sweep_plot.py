@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.report.figures import PALETTE, STYLE
 from sim.report.stage_plot import figure_and_axes, index_ticks, unique_short
+from sim.report.style import paper_style, series_colour
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -171,7 +171,7 @@ def _xticks(axis: Axes, at: Any, labels: Sequence[str], rotate: bool) -> None:
 
 def _line(axis: Axes, p: SweepPanel) -> None:
     """One swept parameter: the estimate over it, with its interval."""
-    colour = PALETTE[0]
+    colour = series_colour(0)
     have = np.isfinite(p.low) & np.isfinite(p.high)
     if p.numeric[0]:
         x = np.asarray(p.values[0], dtype=float)
@@ -249,13 +249,12 @@ def sweep_figure(
     -------
     Figure
     """
-    import matplotlib as mpl
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     panels = sweep_panels(cells, axes, metrics)
     n, two = len(panels), len(panels[0].axes) == 2
-    with mpl.rc_context(STYLE):  # type: ignore[arg-type]
+    with paper_style():
         if ax is None:
             rows = math.ceil(n / COLUMNS)
             cols = math.ceil(n / rows)

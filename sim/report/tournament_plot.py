@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.report.figures import STYLE
 from sim.report.stage_plot import figure_and_axes, unique_short
+from sim.report.style import paper_style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -65,11 +65,10 @@ def tournament_figure(result: TournamentResult, ax: Sequence[Axes] | None = None
     """Heat map of the score matrix (row against column, rank order) and box plots of each
     strategy's per-match scores against the others, best at the top; a diamond marks the
     mean. Pass two axes as ``ax`` to draw into an existing figure."""
-    import matplotlib as mpl
 
     d = tournament_data(result)
     n = len(d.labels)
-    with mpl.rc_context(STYLE):  # type: ignore[arg-type]
+    with paper_style():
         width = 7.0 if n <= 12 else 9.0
         fig, (heat, box) = figure_and_axes(ax, 2, (width, 0.6 + max(2.4, 0.22 * n)))
         image = heat.imshow(d.matrix, cmap="viridis", aspect="auto")
