@@ -88,8 +88,12 @@ class Noise(_Strict):
 class PlayerNoise(_Strict):
     """``[players.X.noise]``: this player's own error probabilities (override ``[noise]``)."""
 
-    execution: Probability | None = None
-    perception: Probability | None = None
+    execution: Probability | None = Field(
+        None, description="This player's P(execution error); default [noise].execution."
+    )
+    perception: Probability | None = Field(
+        None, description="This player's P(perception error); default [noise].perception."
+    )
 
 
 class Decoupling(_Strict):
@@ -132,20 +136,32 @@ def _named(value: Any) -> Any:
 
 class StrategyTable(BaseModel):
     """``strategy``: a registry name, alone (``"tit_for_tat"``) or with parameters
-    (``{ name = "never_strike_first", ratio = 0.5 }``). ``escalate strategies`` lists them."""
+    (``{ name = "never_strike_first", ratio = 0.5 }``). Every key besides ``name`` is a
+    parameter of the strategy, checked against its type. ``escalate strategies`` lists the
+    strategies with their parameters."""
 
     model_config = ConfigDict(extra="allow", frozen=True, strict=True)
 
-    name: str
+    name: str = Field(description="Registry name of the strategy (escalate strategies).")
 
 
 class PlayerSpec(_Strict):
     """``[players.X]``: one player, its strategy and its instruments."""
 
-    strategy: Annotated[StrategyTable, BeforeValidator(_named)]
+    strategy: Annotated[StrategyTable, BeforeValidator(_named)] = Field(
+        description='The strategy: a registry name ("tit_for_tat") or a table with its name '
+        "and parameters."
+    )
     base: float = Field(0.0, description="Base payoff per round (additive form).")
-    noise: PlayerNoise | None = None
-    instruments: dict[Name, InstrumentSpec] = Field(min_length=1)
+    noise: PlayerNoise | None = Field(
+        None, description="This player's noise, overriding [noise] (optional)."
+    )
+    instruments: dict[Name, InstrumentSpec] = Field(
+        min_length=1,
+        description="The player's instruments by name. Their order counts: it pairs them "
+        "with the opponent's by position where `answers` is not given, and orders level "
+        "profiles.",
+    )
 
 
 class InteractionSpec(_Strict):
@@ -182,9 +198,9 @@ class SetEvent(_Event):
     """``kind = "set"``: a player sets one of its instruments to a level in that round
     (bypassing max_step and noise)."""
 
-    kind: Literal["set"]
-    player: Name
-    instrument: Name
+    kind: Literal["set"] = Field(description="The kind of event.")
+    player: Name = Field(description="The player who sets the level.")
+    instrument: Name = Field(description="One of that player's instruments.")
     level: Level
 
 
@@ -193,7 +209,7 @@ class TruceEvent(_Event):
     level above a cap later is a breach that ends it. A truce starting while one of the same
     name is in force renews it; one of another name supersedes it."""
 
-    kind: Literal["truce"]
+    kind: Literal["truce"] = Field(description="The kind of event.")
     name: Name = Field(description="Name of the truce (spells are grouped by it).")
     term: int = Field(ge=1, le=1_000_000, description="Length of one term, in rounds.")
     caps: dict[Name, dict[Name, Level]] = Field(
@@ -213,9 +229,11 @@ class TruceEvent(_Event):
 class ThreatEvent(_Event):
     """``kind = "threat"``: a threat is recorded (events.csv, figures); no payoff effect."""
 
-    kind: Literal["threat"]
-    player: Name
-    instrument: Name | None = None
+    kind: Literal["threat"] = Field(description="The kind of event.")
+    player: Name = Field(description="The player who threatens.")
+    instrument: Name | None = Field(
+        None, description="One of that player's instruments, the one threatened (optional)."
+    )
     value: float | None = Field(None, description="The threatened value (e.g. a rate).")
 
 
@@ -258,8 +276,12 @@ class Truces(_Strict):
     renewal: Probability = Field(
         0.0, description="P(an unbroken truce is renewed for another term when it ends)."
     )
-    rapport: Rapport = Rapport()
-    negotiation: Negotiation | None = None
+    rapport: Rapport = Field(
+        Rapport(), description="Rapport: its initial value, erosion and repair."
+    )
+    negotiation: Negotiation | None = Field(
+        None, description="The negotiation rule (none: truces are never negotiated)."
+    )
 
 
 FigureName = Literal["timeline", "survival", "payoffs", "feasible"]
@@ -322,28 +344,33 @@ class SweepSpec(_Strict):
 class SweepFile(_Strict):
     """A sweep file: one ``[sweep]`` table."""
 
-    sweep: SweepSpec
+    sweep: SweepSpec = Field(description="What the sweep varies and measures.")
 
 
 class ScenarioFile(_Strict):
     """A whole scenario file."""
 
-    scenario: Meta
-    simulation: Simulation
-    noise: Noise = Noise()
+    scenario: Meta = Field(description="What the scenario is and when its rounds happen.")
+    simulation: Simulation = Field(description="How many matches of how many rounds.")
+    noise: Noise = Field(Noise(), description="Execution and perception noise.")
     players: dict[Name, PlayerSpec] = Field(
         min_length=2,
         max_length=2,
         description="Exactly two players. Names start with a "
         "letter, use letters, digits, _ and -, and are not 'both' or 'none'.",
     )
-    interactions: list[InteractionSpec] = Field(default_factory=list)
-    truces: Truces = Truces()
+    interactions: list[InteractionSpec] = Field(
+        default_factory=list,
+        description="Interaction terms of the additive form (not with [payoffs] matrices).",
+    )
+    truces: Truces = Field(Truces(), description="Truce renewal, rapport and negotiation.")
     events: list[Event] = Field(
         default_factory=list, description="Dated events: set, truce and threat."
     )
-    report: Report = Report()
-    sweep: SweepSpec | None = None
+    report: Report = Field(Report(), description="What escalate run writes besides the tables.")
+    sweep: SweepSpec | None = Field(
+        None, description="A parameter sweep for escalate sweep (escalate run ignores it)."
+    )
     payoffs: dict[str, list[list[float]]] | None = Field(
         None,
         description="The stage game as payoff matrices (one per player, rows: the "
