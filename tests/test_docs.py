@@ -1,5 +1,5 @@
 """The docs run and stay true: the README's Python example, every ``>>>`` example in docs/,
-the generated scenario file reference and the index of docs/."""
+the generated scenario file reference, the index of docs/ and CITATION.cff."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+
+import sim
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -127,3 +129,18 @@ def test_scenario_reference_module_prints_the_page() -> None:
         check=True,
     )
     assert out.stdout == REFERENCE.read_text()
+
+
+# -------------------------------------------------------------- CITATION.cff
+def test_citation_file() -> None:
+    """CITATION.cff is valid YAML with the keys CFF 1.2.0 requires, and cites this version."""
+    import yaml
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert {"cff-version", "message", "title", "authors"} <= set(cff)
+    assert cff["cff-version"] == "1.2.0"
+    assert cff["type"] == "software"
+    assert cff["version"] == sim.__version__
+    assert cff["license"] == "MIT"
+    assert all("name" in a or "family-names" in a for a in cff["authors"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(cff["date-released"]))
