@@ -152,15 +152,18 @@ def test_figure_data_and_drawing() -> None:
     assert d.labels == list(ranking["label"])
     order = [res.labels.index(x) for x in ranking["label"]]
     assert np.array_equal(d.matrix, res.payoff_matrix[np.ix_(order, order)])
-    assert [len(s) for s in d.samples] == [2 * 10 * 2] * 3  # two opponents, both seats
-    for samples, score in zip(d.samples, d.scores, strict=True):
-        assert samples.mean() == pytest.approx(score)
+    assert d.against.shape == (3, 2)  # each strategy against the two others
+    for i in range(3):
+        assert sorted(d.against[i]) == sorted(np.delete(d.matrix[i], i))
+    # Equal matches per pair: the overall score is the mean over the opponents.
+    assert np.allclose(d.against.mean(axis=1), d.scores)
+    assert np.all((d.low <= d.scores) & (d.scores <= d.high))
     fig = tournament_figure(res)
     titled = {a.get_title(loc="left"): a for a in fig.axes}
-    heat, box = titled["mean payoff per round"], titled["against the other strategies"]
+    heat, dots = titled["mean payoff per round"], titled["against the other strategies"]
     assert [t.get_text() for t in heat.get_yticklabels()] == d.labels
     top_down = sorted(
-        zip(box.get_yticks(), box.get_yticklabels(), strict=True), key=lambda p: -p[0]
+        zip(dots.get_yticks(), dots.get_yticklabels(), strict=True), key=lambda p: -p[0]
     )
     assert [t.get_text() for _, t in top_down] == d.labels  # the best at the top
 

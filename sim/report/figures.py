@@ -76,17 +76,18 @@ def truce_periods(result: Result, share: float = 0.5) -> list[tuple[Any, Any]]:
 
 
 def ladder_ticks(
-    labels: Sequence[str], values: Sequence[float] | None, unit: str
+    labels: Sequence[str], values: Sequence[float] | None, unit: str, most: int = 14
 ) -> tuple[list[str], str]:
     """Tick labels of a ladder and the unit to name in the panel title: the values when
-    they rise strictly (``%`` for percent), else the level labels (shortened)."""
+    they rise strictly (``%`` for percent), else the level labels (cut to ``most``
+    characters)."""
     numeric = (
         values is not None and unit != "rung" and all(b > a for a, b in itertools.pairwise(values))
     )
     if values is not None and numeric:
         pct = unit in ("pct", "%")
         return [f"{v:g}%" if pct else f"{v:g}" for v in values], "" if pct else unit
-    return [label if len(label) <= 14 else label[:13] + "…" for label in labels], ""
+    return [label if len(label) <= most else label[: most - 1] + "…" for label in labels], ""
 
 
 def timeline_figure(
@@ -122,8 +123,9 @@ def timeline_figure(
             axes = list(ax)
             if len(axes) != k:
                 raise ValueError(f"timeline_figure draws {k} panels: pass {k} axes")
-            fig = axes[0].figure  # type: ignore[assignment]
+            fig = axes[0].figure
             labelled = set(axes)
+        narrow = fig.get_figwidth() < 5
         periods = truce_periods(result)
         until = result.scenario.data.simulation.replay_until
         for axis, inst in zip(axes, game.instruments, strict=True):
@@ -151,14 +153,17 @@ def timeline_figure(
             axis.plot(d["x"], d["mean"], color=colour, label="mean")
             top = inst.n_levels - 1
             axis.set_ylim(-0.2, top + 0.2)
-            ticks, unit = ladder_ticks(inst.labels, inst.values, inst.unit)
+            ticks, unit = ladder_ticks(inst.labels, inst.values, inst.unit, 10 if narrow else 14)
             step = max(1, -(-len(ticks) // 5))  # at most about five tick labels
             axis.set_yticks(range(0, top + 1, step), ticks[::step])
-            axis.set_title(f"{player} {inst.name}" + (f" ({unit})" if unit else ""), color=colour)
+            title = f"{player} {inst.name}"
+            if unit and len(title) + len(unit) <= (20 if narrow else 40):  # else it overflows
+                title += f" ({unit})"
+            axis.set_title(title, color=colour)
             axis.grid(axis="y")
             if dated:
                 inches_wide = axis.get_position().width * fig.get_figwidth()
-                most = max(3, int(inches_wide * 1.6))  # about one date label per 0.6 in
+                most = max(4, int(inches_wide * 2.5))  # about one date label per 0.4 in
                 locator = mdates.AutoDateLocator(minticks=2, maxticks=most)  # type: ignore[no-untyped-call]
                 axis.xaxis.set_major_locator(locator)
                 axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
@@ -168,7 +173,6 @@ def timeline_figure(
                 axis.xaxis.set_tick_params(labelbottom=True)
         handles, labels = axes[0].get_legend_handles_labels()
         unique = dict(zip(labels, handles, strict=True))  # one entry per truce period is enough
-        narrow = fig.get_figwidth() < 5
         fig.legend(
             unique.values(), unique.keys(), loc="outside lower center", ncols=3 if narrow else 5
         )

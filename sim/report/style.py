@@ -38,8 +38,9 @@ STYLE_FILE = Path(__file__).with_name("paper.mplstyle")
 WIDTHS = {"one": 3.5, "two": 7.0}
 #: Each player's colour in every figure (Okabe-Ito blue and vermillion): player 0, player 1.
 PLAYER_COLOURS = ("#0072B2", "#D55E00")
-#: The colours of other series (truces, strategies, metrics): the rest of Okabe-Ito.
-SERIES = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+#: The colours of other series (truces, strategies, metrics): the rest of Okabe-Ito but
+#: its yellow, which is too light for lines on white.
+SERIES = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
 
 def inches(width: str | float) -> float:
@@ -64,17 +65,19 @@ def series_colour(i: int) -> str:
 
 
 @functools.cache
-def _settings() -> dict[str, Any]:
+def _settings() -> Any:
     import matplotlib as mpl
 
-    return dict(mpl.rc_params_from_file(str(STYLE_FILE), use_default_template=False))
+    params: Any = mpl.rc_params_from_file(str(STYLE_FILE), use_default_template=False)
+    return dict(params)
 
 
 def paper_style() -> AbstractContextManager[None]:
     """A context in which matplotlib draws and saves in the paper style."""
     import matplotlib as mpl
 
-    return mpl.rc_context(_settings())  # type: ignore[no-any-return]
+    context: AbstractContextManager[None] = mpl.rc_context(_settings())
+    return context
 
 
 def new_figure(width: str | float, height: float) -> Figure:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.report.style import paper_style, series_colour
+from sim.report.style import inches, new_figure, paper_style, series_colour
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from sim.analysis.survival import Survival
+    from sim.report.folder import RunTables
     from sim.result import Result
 
 __all__ = ["survival_figure", "survival_steps", "term_lines", "truce_survival_figure"]
@@ -73,6 +74,7 @@ def survival_figure(
     dates_per_round: str | None = None,
     ax: Axes | None = None,
     title: str | None = None,
+    width: str | float = "two",
 ) -> Figure:
     """Kaplan–Meier curves of truce spells with their pointwise log-log bands.
 
@@ -90,6 +92,8 @@ def survival_figure(
         Draw into these axes and return their figure.
     title : str, optional
         Axes title.
+    width : "one", "two" or float
+        Width of a new figure: one column (3.5 in), two (7 in) or inches.
 
     Returns
     -------
@@ -102,7 +106,8 @@ def survival_figure(
     lines = term_lines(names, term, unit)
     with paper_style():
         if ax is None:
-            fig = Figure(figsize=(4.5, 3.0), layout="constrained")
+            w = inches(width)
+            fig = new_figure(w, 2.6 if w < 5 else 3.0)
             ax = fig.subplots()
         else:
             root = ax.get_figure(root=True)
@@ -128,7 +133,6 @@ def survival_figure(
                 steps["survival"],
                 where="post",
                 color=colour,
-                linewidth=1.2,
                 label=f"{name} (n={curve.n:,}, {curve.events:,} breaches)",
                 gid="survival",
             )
@@ -142,15 +146,21 @@ def survival_figure(
         ax.set_ylim(0, 1.02)
         ax.set_xlabel(f"{unit} since the truce began")
         ax.set_ylabel("share of truces unbroken")
-        ax.grid(axis="y", linewidth=0.3, alpha=0.5)
-        ax.legend(loc="lower left", frameon=False)
+        ax.grid(axis="y")
+        if ax.get_figure(root=True) is fig and len(fig.axes) == 1:
+            fig.legend(loc="outside lower center", ncols=1 if fig.get_figwidth() < 5 else 2)
+        else:
+            ax.legend(loc="lower left")
         if title:
             ax.set_title(title, loc="left")
     return fig
 
 
-def truce_survival_figure(result: Result, ax: Axes | None = None) -> Figure:
-    """The survival figure of a run: a Kaplan–Meier curve per truce name, terms marked."""
+def truce_survival_figure(
+    result: Result | RunTables, ax: Axes | None = None, *, width: str | float = "two"
+) -> Figure:
+    """The survival figure of a run (or of its results folder): a Kaplan–Meier curve per
+    truce name, terms marked. See :func:`survival_figure`."""
     kinds = result.scenario.plan.schedule.kinds
     curves = {k: v for k, v in result.survival().items() if v.n}
     cal = result.scenario.plan.calendar
@@ -159,4 +169,5 @@ def truce_survival_figure(result: Result, ax: Axes | None = None) -> Figure:
         term={k.name: k.term for k in kinds if k.name in curves},
         dates_per_round=cal.unit if cal is not None else None,
         ax=ax,
+        width=width,
     )

@@ -77,22 +77,12 @@ def fill_sweep(tmp: Path, plan: SweepPlan, cells: pd.DataFrame, *, figures: bool
 
 def sweep_figures(folder: Path, plan: SweepPlan, cells: pd.DataFrame) -> list[str]:
     """Draw ``figures/sweep.pdf|png`` from a sweep's cells."""
-    import matplotlib.pyplot as plt
-
     from sim.report.figures import save_figure
     from sim.report.sweep_plot import sweep_figure
 
     (folder / "figures").mkdir(exist_ok=True)
-    fig = sweep_figure(
-        cells,
-        list(plan.grid.paths),
-        list(plan.metrics),
-        title=f"{plan.scenario.name}: {plan.matches:,} matches per cell, seed {plan.seed}",
-    )
-    try:
-        return save_figure(fig, folder / "figures" / "sweep", plan)
-    finally:
-        plt.close(fig)
+    fig = sweep_figure(cells, list(plan.grid.paths), list(plan.metrics))
+    return save_figure(fig, folder / "figures" / "sweep", plan)
 
 
 def write_sweep(

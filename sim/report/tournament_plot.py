@@ -1,4 +1,4 @@
-"""The tournament figure: the score matrix as a heat map and the ranked per-match scores.
+"""The tournament figure: the score matrix as a heat map and each strategy's scores.
 
 :func:`tournament_data` prepares the data (tested on its own); :func:`tournament_figure`
 draws it and never simulates.
@@ -14,13 +14,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.report.stage_plot import figure_and_axes, unique_short
-from sim.report.style import paper_style
+from sim.report.style import inches, new_figure, paper_style, series_colour
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from sim.analysis.tournament import TournamentResult
+    from sim.report.folder import TournamentTables
 
 #: Largest number of strategies whose scores are written in the heat map's cells.
 ANNOTATE = 10
@@ -34,50 +35,73 @@ class TournamentPlotData:
     ----------
     labels : ``(n,)`` the strategies' labels, shortened for the axes
     matrix : ``(n, n)`` score of the row strategy against the column strategy
-    samples : per strategy, its mean payoff per round in each match against the others
-    scores : ``(n,)`` the ranking scores
+    against : ``(n, n - 1)`` each strategy's score against each of the others
+    scores, low, high : ``(n,)`` the ranking scores and their 95% intervals
     """
 
     labels: list[str]
     matrix: NDArray[np.float64]
-    samples: list[NDArray[np.float64]]
+    against: NDArray[np.float64]
     scores: NDArray[np.float64]
+    low: NDArray[np.float64]
+    high: NDArray[np.float64]
 
 
-def tournament_data(result: TournamentResult) -> TournamentPlotData:
-    """The data of :func:`tournament_figure`."""
+def tournament_data(result: TournamentResult | TournamentTables) -> TournamentPlotData:
+    """The data of :func:`tournament_figure`, from the ``ranking()`` and ``scores()``
+    tables of a tournament (or of its results folder)."""
     ranking = result.ranking()
-    order = [result.labels.index(label) for label in ranking["label"]]
-    matrix = result.payoff_matrix[np.ix_(order, order)]
-    samples = []
-    for i in order:
-        parts = [np.concatenate(result.samples(i, j)) for j in range(result.n) if j != i]
-        samples.append(np.concatenate(parts))
+    order = [str(label) for label in ranking["label"]]
+    scores = result.scores()
+    matrix = (
+        scores.pivot(index="row", columns="column", values="score")
+        .reindex(index=order, columns=order)
+        .to_numpy(dtype=float)
+    )
+    n = len(order)
+    against = matrix[~np.eye(n, dtype=bool)].reshape(n, n - 1)
     return TournamentPlotData(
-        unique_short([result.labels[i] for i in order], 28),
+        unique_short(order, 28),
         matrix,
-        samples,
+        against,
         ranking["score"].to_numpy(dtype=float),
+        ranking["ci_low"].to_numpy(dtype=float),
+        ranking["ci_high"].to_numpy(dtype=float),
     )
 
 
-def tournament_figure(result: TournamentResult, ax: Sequence[Axes] | None = None) -> Figure:
-    """Heat map of the score matrix (row against column, rank order) and box plots of each
-    strategy's per-match scores against the others, best at the top; a diamond marks the
-    mean. Pass two axes as ``ax`` to draw into an existing figure."""
-
+def tournament_figure(
+    result: TournamentResult | TournamentTables,
+    ax: Sequence[Axes] | None = None,
+    *,
+    width: str | float = "two",
+) -> Figure:
+    """Heat map of the score matrix (row against column, in rank order) and each
+    strategy's score against every other strategy (dots) with its overall score and 95%
+    interval (diamond), best at the top. The panels sit side by side at two columns' width
+    and one above the other at one column's. Pass two axes as ``ax`` to draw into an
+    existing figure."""
     d = tournament_data(result)
     n = len(d.labels)
     with paper_style():
-        width = 7.0 if n <= 12 else 9.0
-        fig, (heat, box) = figure_and_axes(ax, 2, (width, 0.6 + max(2.4, 0.22 * n)))
-        image = heat.imshow(d.matrix, cmap="viridis", aspect="auto")
-        heat.set_xticks(range(n), d.labels, rotation=60, ha="right", rotation_mode="anchor")
-        heat.set_yticks(range(n), d.labels)
+        w = inches(width)
+        narrow = w < 5
+        labels = unique_short(d.labels, 18) if narrow else d.labels
+        font = 6 if narrow or n > 12 else 7
+        if ax is not None:
+            fig, (heat, dots) = figure_and_axes(ax, 2, (w, 0))
+        else:
+            side = 0.5 + max(1.6, 0.13 * n)
+            fig = new_figure(w, 2 * side + 1.4 if narrow else side + 1.0)
+            heat, dots = fig.subplots(2, 1) if narrow else fig.subplots(1, 2)
+        image = heat.imshow(d.matrix, cmap="cividis", aspect="auto")
+        heat.set_xticks(range(n), labels, rotation=90, fontsize=font)
+        heat.set_yticks(range(n), labels, fontsize=font)
         heat.set_xlabel("against")
-        heat.set_title("mean payoff per round", loc="left")
+        heat.set_title("mean payoff per round")
         heat.spines[:].set_visible(False)
-        if n <= ANNOTATE:
+        heat.tick_params(length=0)
+        if n <= ANNOTATE and not narrow:
             middle = float(np.nanmean(d.matrix))
             for i in range(n):
                 for j in range(n):
@@ -88,23 +112,21 @@ def tournament_figure(result: TournamentResult, ax: Sequence[Axes] | None = None
                     )
         fig.colorbar(image, ax=heat, shrink=0.8)
         positions = np.arange(n)[::-1]  # best at the top
-        box.boxplot(
-            d.samples,
-            positions=positions,
-            orientation="horizontal",
-            widths=0.6,
-            showfliers=False,
-            medianprops={"color": "black", "linewidth": 0.8},
+        for pos, row in zip(positions, d.against, strict=True):
+            dots.scatter(row, np.full(len(row), pos), s=6, color="0.55", linewidth=0, zorder=2)
+        dots.errorbar(
+            d.scores,
+            positions,
+            xerr=[d.scores - d.low, d.high - d.scores],
+            fmt="D",
+            markersize=3.5,
+            color=series_colour(1),
+            zorder=3,
         )
-        box.scatter(d.scores, positions, marker="D", s=12, color="#D55E00", zorder=3)
-        box.set_yticks(positions, d.labels)
-        box.set_xlabel("mean payoff per round in each match (diamond: the mean)")
-        box.set_title("against the other strategies", loc="left")
-        box.grid(axis="x", linewidth=0.3, alpha=0.5)
-        sc = result.scenario
-        fig.suptitle(
-            f"{sc.name}: round robin of {n} strategies, {result.matches} matches per ordered "
-            f"pair, seed {result.seed}",
-            fontsize=9,
+        dots.set_yticks(positions, labels, fontsize=font)
+        dots.set_xlabel(
+            "mean payoff per round\n(dots: each opponent; diamond: overall, 95% interval)"
         )
+        dots.set_title("against the other strategies")
+        dots.grid(axis="x")
     return fig

@@ -78,6 +78,26 @@ class Scenario:
             raise ScenarioError(source, pydantic_problems(exc, ScenarioFile)) from None
         return cls(model, source, sha256)
 
+    @classmethod
+    def from_json(cls, text: str | bytes, *, source: str = "<scenario>") -> Scenario:
+        """Validate a scenario given as JSON, such as :meth:`to_json`'s output (a results
+        folder's ``manifest.json`` holds it): the same scenario, with the same
+        :attr:`sha256`.
+
+        >>> import sim
+        >>> sc = sim.load_scenario("scenarios/busan-truce.toml")
+        >>> again = Scenario.from_json(sc.to_json())
+        >>> again.sha256 == sc.sha256, again.players == sc.players
+        (True, True)
+        """
+        import pydantic
+
+        try:
+            model = ScenarioFile.model_validate_json(text)
+        except pydantic.ValidationError as exc:
+            raise ScenarioError(source, pydantic_problems(exc, ScenarioFile)) from None
+        return cls(model, source)
+
     def replace(self, changes: Mapping[str, Any] | None = None, /, **sections: Any) -> Scenario:
         """A new scenario with some values changed, validated like a file.
 
@@ -113,8 +133,10 @@ class Scenario:
         return self.data.model_dump(mode="python")
 
     def to_json(self) -> str:
-        """The resolved scenario as JSON, strategies with every parameter (defaults too)."""
-        return json.dumps(self._resolved(), sort_keys=True, indent=1)
+        """The resolved scenario as JSON, strategies with every parameter (defaults too).
+        Keys keep the file's order: the order of the players and of their instruments is
+        part of the model (player 0 and player 1, ladders in order)."""
+        return json.dumps(self._resolved(), indent=1)
 
     def _resolved(self) -> dict[str, Any]:
         data: dict[str, Any] = self.data.model_dump(mode="json", exclude={"sweep"})
