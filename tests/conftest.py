@@ -154,3 +154,53 @@ def kills_its_worker_once(folder: str, task: Any) -> dict[str, Any]:
         (log / "died").touch()
         os.kill(os.getpid(), signal.SIGKILL)
     return {"cell": task.index}
+
+
+def assert_legible(fig: Any, *, min_points: float = 6.0) -> None:
+    """Draw ``fig`` with Agg and check what a reader sees: every title, axis label, tick
+    label and legend lies inside the figure, none of them overlaps another, and tick labels
+    are at least ``min_points`` high. Text written inside the axes (cell values) is not
+    checked."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.legend import Legend
+    from matplotlib.text import Text
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    page = fig.bbox
+    texts: list[tuple[str, Text]] = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for k, axis in enumerate((ax.xaxis, ax.yaxis)):
+            low, high = sorted(axis.get_view_interval())
+            span = 1e-9 * max(1.0, high - low)
+            for label in axis.get_ticklabels():
+                inside = low - span <= label.get_position()[k] <= high + span  # else not drawn
+                if inside and label.get_visible() and label.get_text():
+                    assert label.get_fontsize() >= min_points, label.get_text()
+                    texts.append(("tick", label))
+            if axis.label.get_visible() and axis.label.get_text():
+                texts.append(("label", axis.label))
+        for title in (ax.title, ax._left_title, ax._right_title):
+            if title.get_visible() and title.get_text():
+                texts.append(("title", title))
+    legends = [a for a in fig.findobj(Legend) if a.get_visible()]
+    for legend in legends:
+        box = legend.get_window_extent(renderer)
+        assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, "legend outside the figure"
+        assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1, "legend outside the figure"
+        texts += [("legend", t) for t in legend.get_texts() if t.get_text()]
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        texts.append(("title", fig._suptitle))
+    boxes = []
+    for kind, text in texts:
+        box = text.get_window_extent(renderer)
+        where = f"{kind} {text.get_text()!r}"
+        assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, f"{where} is cut off"
+        assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1, f"{where} is cut off"
+        boxes.append((where, box.padded(-0.5)))  # touching is not overlapping
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1 :]:
+            assert not box_a.overlaps(box_b), f"{a} overlaps {b}"

@@ -218,8 +218,8 @@ def save_figure(
 ) -> list[str]:
     """Save ``fig`` as ``stem.<format>`` for each format (``pdf``, ``png``, ``svg``) in the
     paper style, at the figure's size, with provenance metadata (the scenario's name and
-    SHA-256, the seed and the package version; see :func:`figure_metadata`). Files carry no
-    creation date, so the same figure gives the same bytes. Each file is written atomically.
+    SHA-256, the seed and the package version; see :func:`figure_metadata`); PDF and SVG
+    carry no creation date. Each file is written atomically.
     Returns the written file names relative to the results folder (``figures/<name>``)."""
     from sim.report.files import write_file_atomically
 

@@ -34,7 +34,7 @@ def _run(tables: RunTables) -> dict[str, Drawing]:
     drawings: dict[str, Drawing] = {}
     if "timeline" in wanted:
         drawings["timeline"] = (lambda w: timeline_figure(tables, width=w), tables)
-    has_spells = (tables.folder / "truces.csv").exists() and len(tables.truces()) > 0
+    has_spells = tables.has_truces and len(tables.truces()) > 0  # truces.csv is written then
     if "survival" in wanted and has_spells:
         drawings["survival"] = (lambda w: truce_survival_figure(tables, width=w), tables)
     if (tables.folder / "stage_game.json").exists():

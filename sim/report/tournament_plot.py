@@ -112,8 +112,10 @@ def tournament_figure(
                     )
         fig.colorbar(image, ax=heat, shrink=0.8)
         positions = np.arange(n)[::-1]  # best at the top
-        for pos, row in zip(positions, d.against, strict=True):
-            dots.scatter(row, np.full(len(row), pos), s=6, color="0.55", linewidth=0, zorder=2)
+        for k, (pos, row) in enumerate(zip(positions, d.against, strict=True)):
+            label = "against one opponent" if k == 0 else None
+            y = np.full(len(row), pos)
+            dots.scatter(row, y, s=6, color="0.55", linewidth=0, zorder=2, label=label)
         dots.errorbar(
             d.scores,
             positions,
@@ -122,11 +124,14 @@ def tournament_figure(
             markersize=3.5,
             color=series_colour(1),
             zorder=3,
+            label="overall, 95% interval",
         )
         dots.set_yticks(positions, labels, fontsize=font)
-        dots.set_xlabel(
-            "mean payoff per round\n(dots: each opponent; diamond: overall, 95% interval)"
-        )
+        dots.set_xlabel("mean payoff per round")
         dots.set_title("against the other strategies")
         dots.grid(axis="x")
+        if ax is None:  # below the panels, where constrained layout makes room
+            fig.legend(*dots.get_legend_handles_labels(), loc="outside lower center", ncols=2)
+        else:
+            dots.legend(loc="upper left", bbox_to_anchor=(0.0, -0.15), ncols=2)
     return fig
