@@ -20,11 +20,12 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from sim.analysis.stage import StageGame
+    from sim.report.folder import RunTables
     from sim.result import Result
     from sim.scenario import Scenario
 
 
-def timeline_data(result: Result) -> pd.DataFrame:
+def timeline_data(result: Result | RunTables) -> pd.DataFrame:
     """Tidy table behind the timeline figure: one row per round and instrument with
     ``x`` (date or round), ``player``, ``instrument``, ``mean`` level across matches and
     the ``q05``, ``q25``, ``q50``, ``q75`` and ``q95`` quantiles (rungs)."""
@@ -50,7 +51,7 @@ def timeline_data(result: Result) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def truce_periods(result: Result, share: float = 0.5) -> list[tuple[Any, Any]]:
+def truce_periods(result: Result | RunTables, share: float = 0.5) -> list[tuple[Any, Any]]:
     """``(first, end)`` of each run of rounds in which at least ``share`` of the matches
     had a truce in force, as dates (or rounds); ``end`` is the start of the round after
     the run. Empty without truces."""
@@ -91,7 +92,7 @@ def ladder_ticks(
 
 
 def timeline_figure(
-    result: Result, ax: Sequence[Axes] | None = None, *, width: str | float = "two"
+    result: Result | RunTables, ax: Sequence[Axes] | None = None, *, width: str | float = "two"
 ) -> Figure:
     """Levels of every instrument over rounds (dates when the scenario has a calendar), one
     panel per instrument in its player's colour: the mean across matches (line), the
