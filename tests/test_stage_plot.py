@@ -1,16 +1,22 @@
 """Stage-game figures: the data behind the payoff heat map and the feasible region on games
-with known answers, and each figure rendered to PNG (Agg) with its legend clear of the data
-and its tick labels apart."""
+with known answers (2 x 2, 3 x 3, the 60 x 60 baseline), and each figure drawn with Agg at
+one column's width and at two and into given axes, its layout checked: tick labels apart and
+at least 6 pt, everything inside the figure, legends clear of the panels."""
 
 from __future__ import annotations
 
+import io
 import itertools
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 import sim
 from sim.analysis.stage import StageGame
@@ -22,35 +28,60 @@ from sim.report.stage_plot import (
     payoff_heatmap_data,
     payoffs_figure,
     shorten,
+    wrap,
 )
+from sim.report.style import player_colour
 
 ROOT = Path(__file__).resolve().parent.parent
-PNG = b"\x89PNG\r\n\x1a\n"
+WIDTHS = [("one", 3.5), ("two", 7.0)]
 
 
-def _two_by_two(a: list[list[float]], b: list[list[float]], moves: tuple[str, str]) -> StageGame:
-    insts = [Instrument("move", 0, moves), Instrument("move", 1, moves)]
-    return sim.stage_game(Game.from_matrices(("Row", "Col"), insts, [a, b]))
+def _game(
+    a: Any, b: Any, moves: Sequence[str], names: tuple[str, str] = ("Row", "Col")
+) -> StageGame:
+    insts = [Instrument("move", 0, tuple(moves)), Instrument("move", 1, tuple(moves))]
+    return sim.stage_game(Game.from_matrices(names, insts, [a, b]))
+
+
+def _scenario(name: str) -> StageGame:
+    return sim.stage_game(sim.load_scenario(ROOT / "scenarios" / f"{name}.toml"))
 
 
 @pytest.fixture(scope="module")
 def ipd() -> StageGame:
-    return sim.stage_game(sim.load_scenario(ROOT / "scenarios" / "ipd.toml"))
+    return _scenario("ipd")
+
+
+@pytest.fixture(scope="module")
+def baseline() -> StageGame:
+    """``us-china-baseline.toml``: 60 x 60 profiles, one pure equilibrium (all at baseline)."""
+    return _scenario("us-china-baseline")
 
 
 @pytest.fixture(scope="module")
 def chicken() -> StageGame:
-    return _two_by_two([[3, 1], [4, 0]], [[3, 4], [1, 0]], ("swerve", "straight"))
+    return _game([[3, 1], [4, 0]], [[3, 4], [1, 0]], ("swerve", "straight"))
 
 
 @pytest.fixture(scope="module")
 def pennies() -> StageGame:
-    return _two_by_two([[1, -1], [-1, 1]], [[-1, 1], [1, -1]], ("heads", "tails"))
+    return _game([[1, -1], [-1, 1]], [[-1, 1], [1, -1]], ("heads", "tails"))
+
+
+RPS = np.array([[0, -1, 1], [1, 0, -1], [-1, 1, 0]], dtype=float)
 
 
 @pytest.fixture(scope="module")
-def us_china() -> StageGame:
-    return sim.stage_game(sim.load_scenario(ROOT / "scenarios" / "us-china-2025.toml"))
+def rps() -> StageGame:
+    """Rock-paper-scissors: no pure equilibrium, one mixed on every cell."""
+    return _game(RPS, -RPS, ("rock", "paper", "scissors"), ("US", "CN"))
+
+
+@pytest.fixture(scope="module")
+def coordination() -> StageGame:
+    """3 x 3 coordination on the diagonal (3, 2, 1): three pure and four mixed equilibria."""
+    c = np.diag([3.0, 2.0, 1.0])
+    return _game(c, c, ("low", "mid", "high"), ("US", "CN"))
 
 
 def _random(n: int, labels: list[tuple[str, ...]], seed: int = 0) -> StageGame:
@@ -68,13 +99,61 @@ def _points(array: np.ndarray) -> set[tuple[float, float]]:
     return {(round(float(x), 9), round(float(y), 9)) for x, y in array}
 
 
+class _Stand:
+    """A stand-in with only what the figures may use of a stage game (as one read back from
+    a results folder's tables): any other attribute raises."""
+
+    __slots__ = ("_g",)
+
+    def __init__(self, g: StageGame) -> None:
+        self._g = g
+
+    name = property(lambda self: self._g.name)
+    round = property(lambda self: self._g.round)
+    players = property(lambda self: self._g.players)
+    shape = property(lambda self: self._g.shape)
+
+    def labels(self, p: int) -> list[str]:
+        return self._g.labels(p)
+
+    def instruments(self, p: int) -> list[str]:
+        return self._g.instruments(p)
+
+    def matrices(self) -> Any:
+        return self._g.matrices()
+
+    def feasible_region(self) -> Any:
+        return self._g.feasible_region()
+
+    def equilibria(self) -> Any:
+        eqs = self._g.equilibria()
+
+        class Eq:
+            __slots__ = ("_e",)
+
+            def __init__(self, e: Any) -> None:
+                self._e = e
+
+            pure = property(lambda self: self._e.pure)
+            payoffs = property(lambda self: self._e.payoffs)
+
+            def support(self, p: int) -> Any:
+                return self._e.support(p)
+
+        class Eqs(list[Eq]):
+            complete = eqs.complete
+            method = eqs.method
+
+        return Eqs(Eq(e) for e in eqs)
+
+
 # ------------------------------------------------------------------ heat map data
 def test_heatmap_data_of_the_prisoners_dilemma(ipd: StageGame) -> None:
     d = payoff_heatmap_data(ipd)
     assert d.pure.tolist() == [[1, 1]] and d.mixed.shape == (0, 2)
     assert d.tick_labels == (["C", "D"], ["C", "D"])
     assert [t.tolist() for t in d.ticks] == [[0, 1], [0, 1]]
-    assert d.axis_labels[0].startswith("US") and d.axis_labels[1].startswith("CN")
+    assert d.axis_labels == ("US: move", "CN: move")
     assert d.annotate and d.offset > 0 and d.note == ""
     np.testing.assert_array_equal(d.payoffs[0], [[3, 0], [5, 1]])
 
@@ -92,12 +171,48 @@ def test_heatmap_data_of_matching_pennies_has_only_a_mixed_support(pennies: Stag
     assert d.pure.shape == (0, 2) and len(d.mixed) == 4
 
 
+def test_heatmap_data_of_rock_paper_scissors(rps: StageGame) -> None:
+    d = payoff_heatmap_data(rps)
+    assert d.pure.shape == (0, 2)
+    assert _cells(d.mixed) == set(itertools.product(range(3), range(3)))
+    assert d.tick_labels == (["rock", "paper", "scissors"],) * 2
+    assert d.annotate and d.note == ""
+
+
+def test_heatmap_data_of_a_three_by_three_coordination_game(coordination: StageGame) -> None:
+    d = payoff_heatmap_data(coordination)
+    assert d.pure.tolist() == [[0, 0], [1, 1], [2, 2]]
+    assert _cells(d.mixed) == set(itertools.product(range(3), range(3)))  # the full-support one
+    assert [t.tolist() for t in d.ticks] == [[0, 1, 2], [0, 1, 2]]
+
+
+def test_heatmap_data_of_the_baseline_game(baseline: StageGame) -> None:
+    assert baseline.shape == (60, 60)
+    d = payoff_heatmap_data(baseline)
+    assert d.pure.tolist() == [[0, 0]] and d.mixed.shape == (0, 2)  # both at baseline
+    assert d.tick_labels[0] == ["0", "10", "20", "30", "40", "50"]
+    assert not d.annotate and d.offset == 0 and d.note == ""
+    assert d.axis_labels[0] == "US profile index, see payoffs.csv"
+
+
 def test_heatmap_data_of_a_large_game_uses_index_ticks() -> None:
     stage = _random(20, [tuple(f"level {i}" for i in range(20))])
     d = payoff_heatmap_data(stage, stage.equilibria(method="pure"))
     assert d.tick_labels[0] == ["0", "5", "10", "15"] and not d.annotate and d.offset == 0
     assert all("profile index, see payoffs.csv" in label for label in d.axis_labels)
     assert d.note == "mixed equilibria may be missing (pure)"
+
+
+def test_data_use_only_what_a_results_folder_has(coordination: StageGame) -> None:
+    stand: Any = _Stand(coordination)
+    with pytest.raises(AttributeError):
+        stand.table()  # the stand-in really is that narrow
+    d = payoff_heatmap_data(stand)
+    assert _cells(d.pure) == _cells(payoff_heatmap_data(coordination).pure)
+    f = feasible_data(stand)
+    np.testing.assert_array_equal(f.nash, feasible_data(coordination).nash)
+    assert_laid_out(payoffs_figure(stand, width="one"), 3.5)
+    assert_laid_out(feasible_figure(stand, width="one"), 3.5)
 
 
 def test_index_ticks_are_round_and_few() -> None:
@@ -115,6 +230,13 @@ def test_shorten_keeps_every_instrument() -> None:
     short = shorten(long)
     assert len(short) <= 28 and short.count(" | ") == 3
     assert short.startswith("none | 10% | ") and "…" in short
+
+
+def test_wrap_breaks_long_axis_labels() -> None:
+    assert wrap("US: move", 2.0) == "US: move"
+    label = "US: fentanyl_tariff | tariff | chips | entity_list | port_fees"
+    lines = wrap(label, 1.5).splitlines()
+    assert len(lines) >= 2 and " ".join(lines) == label
 
 
 # ------------------------------------------------------------------ feasible region data
@@ -142,73 +264,251 @@ def test_feasible_data_of_matching_pennies_is_a_segment(pennies: StageGame) -> N
     assert _points(d.region.individually_rational) == {(0, 0)} and d.region.minmax == (0, 0)
 
 
-# ------------------------------------------------------------------ rendering
-def _render(fig: Figure, path: Path) -> None:
-    FigureCanvasAgg(fig)
-    fig.savefig(path, dpi=80)
-    assert path.read_bytes()[:8] == PNG
+def test_feasible_data_of_the_coordination_game(coordination: StageGame) -> None:
+    d = feasible_data(coordination)
+    assert _points(d.points) == {(0, 0), (1, 1), (2, 2), (3, 3)}
+    assert _points(d.nash[d.nash_pure]) == {(1, 1), (2, 2), (3, 3)}
+    mixed = {(round(6 / 11, 9),) * 2, (1.2, 1.2), (0.75, 0.75), (round(2 / 3, 9),) * 2}
+    assert _points(d.nash[~d.nash_pure]) == mixed
+    assert d.region.minmax == pytest.approx((6 / 11, 6 / 11))  # the full-support equilibrium
 
 
-def _overlap(a: object, b: object) -> bool:
-    return bool(a.overlaps(b))  # type: ignore[attr-defined]
+def test_feasible_data_of_the_baseline_game(baseline: StageGame) -> None:
+    d = feasible_data(baseline)
+    assert d.nash.tolist() == [[0.0, 0.0]] and d.nash_pure.tolist() == [True]
+    assert d.region.cooperative == (0.0, 0.0)
+    assert d.region.minmax == pytest.approx((-238.5, -264.2))
+    assert len(d.points) <= 3600 and d.points.max() == 0.0
 
 
-def test_payoffs_figure_of_the_prisoners_dilemma(ipd: StageGame, tmp_path: Path) -> None:
-    fig = payoffs_figure(ipd)
-    _render(fig, tmp_path / "ipd.png")
+# ------------------------------------------------------------------ layout check
+def _shown_ticklabels(axis: Any) -> list[Text]:
+    """The tick labels drawn on an x or y axis: visible, not empty, inside the view."""
+    k = 0 if axis.axis_name == "x" else 1
+    low, high = sorted(axis.get_view_interval())
+    span = 1e-9 * max(1.0, high - low)
+    return [
+        t
+        for t in axis.get_ticklabels()
+        if t.get_visible() and t.get_text() and low - span <= t.get_position()[k] <= high + span
+    ]
+
+
+def _apart(labels: list[Text], renderer: Any) -> bool:
+    """Whether no two tick labels of one axis overlap: their boxes, or for labels slanted
+    alike (parallel strips, whose boxes overlap even when the text does not), the distance
+    between neighbouring baselines against a line's height."""
+    angle = labels[0].get_rotation() % 180 if labels else 0
+    if angle in (0, 90):
+        boxes = [t.get_window_extent(renderer).padded(-0.5) for t in labels]
+        return not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+    line = 1.15 * labels[0].get_fontsize() * renderer.dpi / 72
+    ends = sorted(t.get_window_extent(renderer).x1 for t in labels)  # right-aligned at the tick
+    return all((b - a) * np.sin(np.radians(angle)) > line for a, b in itertools.pairwise(ends))
+
+
+def assert_laid_out(fig: Figure, width: float | None = None) -> None:
+    """Draw ``fig`` with Agg and check what a reader sees: ``width`` inches wide; tick
+    labels at least 6 pt and apart on every axis (colour bars too); every axes with its
+    labels, ticks, titles and colour-bar label inside the figure and clear of the others;
+    every legend inside the figure and clear of every axes."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    if width is not None:
+        assert fig.get_figwidth() == width
+    page = fig.bbox.padded(1)  # a pixel of rounding
+
+    def inside(box: Bbox, what: str) -> None:
+        assert page.x0 <= box.x0 and box.x1 <= page.x1, f"{what} cut off at a side"
+        assert page.y0 <= box.y0 and box.y1 <= page.y1, f"{what} cut off at the top or bottom"
+
+    boxes = []
+    for ax in fig.axes:
+        ticks = []
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = _shown_ticklabels(axis)
+            assert all(t.get_fontsize() >= 6 for t in labels), "tick labels under 6 pt"
+            assert _apart(labels, renderer), [t.get_text() for t in labels]
+            ticks += labels
+        titles = [ax.title, ax._left_title, ax._right_title]
+        offsets = [ax.xaxis.get_offset_text(), ax.yaxis.get_offset_text()]
+        words = [t for t in [ax.xaxis.label, ax.yaxis.label, *titles, *offsets] if t.get_text()]
+        for a, b in itertools.combinations(words + ticks, 2):
+            if a in words or b in words:  # labels and titles apart from each other and ticks
+                apart = a.get_window_extent(renderer).padded(-0.5)
+                assert not apart.overlaps(b.get_window_extent(renderer).padded(-0.5)), (
+                    f"{a.get_text()!r} overlaps {b.get_text()!r}"
+                )
+        name = ax.get_title(loc="left") or ax.get_label()
+        box = ax.get_tightbbox(renderer)
+        assert box is not None
+        inside(box, f"axes {name!r}")
+        boxes.append((name, box.padded(-1)))
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+        assert not box_a.overlaps(box_b), f"axes {a!r} and {b!r} overlap"
+    for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
+        if legend is not None:
+            box = legend.get_window_extent(renderer)
+            inside(box, "legend")
+            if legend in fig.legends:
+                for name, other in boxes:
+                    assert not box.padded(-1).overlaps(other), f"legend over axes {name!r}"
+    legends = [legend.get_window_extent(renderer) for legend in fig.legends]
+    for text in fig.texts:  # a figure title or a label shared by the panels
+        box = text.get_window_extent(renderer)
+        inside(box, f"text {text.get_text()!r}")
+        for other in legends + [b for _, b in boxes]:
+            assert not box.padded(-1).overlaps(other), f"text {text.get_text()!r} overlaps"
+
+
+def test_the_layout_check_catches_collisions_and_clipping() -> None:
+    fig = Figure(figsize=(2, 2), layout="constrained")
+    fig.subplots().set_xticks(range(5), [f"label {i}" for i in range(5)])
+    with pytest.raises(AssertionError, match="label 0"):
+        assert_laid_out(fig)
+    fig = Figure(figsize=(2, 2), layout="constrained")
+    fig.subplots().set_title("a title much too long for a figure this narrow", loc="left")
+    with pytest.raises(AssertionError, match="cut off"):
+        assert_laid_out(fig)
+    fig = Figure(figsize=(3, 2), layout="constrained")
+    fig.subplots().plot([0, 1], label="a line")
+    fig.legend(loc="outside lower center")
+    fig.supxlabel("a shared label")  # constrained layout puts both in the same place
+    with pytest.raises(AssertionError, match="'a shared label' overlaps"):
+        assert_laid_out(fig)
+    fig = Figure(figsize=(3, 2), layout="constrained")
+    axis = fig.subplots()
+    axis.set_xlim(0, 0.001)
+    axis.ticklabel_format(axis="x", style="sci", scilimits=(-2, 4))
+    axis.set_xlabel("a label long enough to reach the end")  # under the x 10^-3
+    with pytest.raises(AssertionError, match=r"overlaps '.*1e.*3"):
+        assert_laid_out(fig)
+    fig = Figure(figsize=(4, 3))
+    fig.subplots_adjust(left=0.15, bottom=0.2)
+    fig.subplots(1, 2)[1].set_yticks([0.5], ["a tick label reaching over"])
+    with pytest.raises(AssertionError, match="overlap"):
+        assert_laid_out(fig)
+
+
+# ------------------------------------------------------------------ figures
+def _title(ax: Any) -> Text:
+    """The panel title (the paper style puts titles at the left)."""
+    return next(t for t in ax.findobj(Text) if t.get_text() == ax.get_title(loc="left"))
+
+
+@pytest.mark.parametrize(("width", "inches"), WIDTHS)
+@pytest.mark.parametrize("game", ["ipd", "rps", "coordination", "baseline"])
+def test_payoffs_figure_is_laid_out(
+    game: str, width: str, inches: float, request: pytest.FixtureRequest
+) -> None:
+    stage = request.getfixturevalue(game)
+    fig = payoffs_figure(stage, width=width)
+    assert_laid_out(fig, inches)
     left, right = fig.axes[:2]  # then the two colour bars
-    assert left.get_title(loc="left").startswith("US") and "CN" in right.get_title(loc="left")
-    assert len(fig.axes) == 4  # two panels, two colour bars
+    assert len(fig.axes) == 4 and not fig.get_suptitle()
+    assert _title(left).get_text() == f"{stage.players[0]} payoff (row player)"
+    assert _title(left).get_color() == player_colour(0)
+    assert _title(right).get_color() == player_colour(1)
+    assert [bar.get_ylabel() for bar in fig.axes[2:]] == ["payoff", "payoff"]
+    stacked = width == "one"  # one above the other at one column, else side by side
+    above = left.get_position().y0 > right.get_position().y1
+    assert above == stacked and (left.get_position().x1 < right.get_position().x0) != stacked
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=50)
+    assert png.getvalue()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(("width", "inches"), WIDTHS)
+@pytest.mark.parametrize("game", ["ipd", "rps", "coordination", "baseline", "pennies"])
+def test_feasible_figure_is_laid_out(
+    game: str, width: str, inches: float, request: pytest.FixtureRequest
+) -> None:
+    stage = request.getfixturevalue(game)
+    fig = feasible_figure(stage, width=width)
+    assert_laid_out(fig, inches)
+    (axis,) = fig.axes
+    assert axis.xaxis.label.get_color() == player_colour(0)
+    assert axis.yaxis.label.get_color() == player_colour(1)
+    assert not fig.get_suptitle() and not axis.get_title(loc="left")
+    legend = fig.legends[0].get_window_extent()
+    box = axis.get_window_extent()
+    assert legend.y1 < box.y0 if width == "one" else legend.x0 > box.x1  # below, or beside
+
+
+def test_payoffs_figure_of_the_prisoners_dilemma(ipd: StageGame) -> None:
+    fig = payoffs_figure(ipd)
+    assert_laid_out(fig, 7.0)
+    left = fig.axes[0]
     assert sorted(t.get_text() for t in left.texts) == ["0", "1", "3", "5"]
     (marker,) = [line for line in left.get_lines() if line.get_label() == "pure equilibrium"]
     assert marker.get_xdata()[0] == 1 and 0 < marker.get_ydata()[0] < 1  # above the value
     assert [t.get_text() for t in fig.legends[0].texts] == ["pure equilibrium"]
 
 
+def test_payoffs_figure_marks_mixed_supports(coordination: StageGame) -> None:
+    fig = payoffs_figure(coordination, width="one")
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    support = lines["in the support of a mixed equilibrium"]
+    assert len(support.get_xdata()) == 9
+    assert sorted(lines["pure equilibrium"].get_xdata()) == [0, 1, 2]
+    assert len(fig.axes[0].texts) == 9  # the values, under the markers
+
+
 def test_payoffs_figure_draws_into_given_axes(chicken: StageGame) -> None:
-    fig = Figure()
+    fig = Figure(figsize=(7, 3), layout="constrained")
     axes = fig.subplots(1, 2)
     assert payoffs_figure(chicken, ax=list(axes)) is fig
     assert axes[1].get_title(loc="left") == "Col payoff (column player)"
-    labels = [t.get_text() for t in axes[1].get_legend().texts]
+    labels = [t.get_text() for t in fig.legends[0].texts]
     assert labels == ["pure equilibrium", "in the support of a mixed equilibrium"]
+    assert_laid_out(fig, 7.0)
     with pytest.raises(ValueError, match="2 axes"):
         payoffs_figure(chicken, ax=[axes[0]])
 
 
-def test_labelled_ticks_do_not_collide(tmp_path: Path) -> None:
+def test_payoffs_figure_without_layout_engine_keeps_its_legend_on_the_panel(
+    chicken: StageGame,
+) -> None:
+    fig = Figure()
+    axes = fig.subplots(1, 2)
+    payoffs_figure(chicken, ax=list(axes))
+    assert not fig.legends and axes[1].get_legend() is not None
+
+
+def test_payoffs_legend_goes_below_given_panels_with_room(ipd: StageGame) -> None:
+    fig = Figure(figsize=(3.5, 5), layout="constrained")
+    axes = fig.subplots(2, 2)
+    payoffs_figure(ipd, ax=list(axes[1]))
+    assert len(fig.legends) == 1 and axes[1][1].get_legend() is None
+    assert not fig.texts  # the figure's title is the caller's
+
+
+@pytest.mark.parametrize(("width", "inches"), WIDTHS)
+def test_labelled_ticks_of_sixteen_profiles_do_not_collide(width: str, inches: float) -> None:
     ladders = [("none", "10%", "25%", "145%"), ("none", "entity list", "direct product", "ban")]
     stage = _random(16, ladders)
-    fig = payoffs_figure(stage, stage.equilibria(method="pure"))
-    _render(fig, tmp_path / "sixteen.png")
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    axis = fig.axes[0]
-    for labels in (axis.get_xticklabels(), axis.get_yticklabels()):
+    fig = payoffs_figure(stage, stage.equilibria(method="pure"), width=width)
+    assert_laid_out(fig, inches)
+    axis = fig.axes[1]  # the lower or right panel shows the x tick labels
+    for labels in (axis.get_xticklabels(), fig.axes[0].get_yticklabels()):
         assert [t.get_text() for t in labels][-1] == "145% | ban"
-        boxes = [t.get_window_extent(renderer) for t in labels]
-        assert not any(_overlap(a, b) for a, b in itertools.pairwise(boxes))
+    assert not fig.axes[0].texts  # 256 cells: too many to write values in
 
 
-def test_figures_of_the_us_china_game(us_china: StageGame, tmp_path: Path) -> None:
-    assert us_china.shape == (360, 168)
-    fig = payoffs_figure(us_china)
-    _render(fig, tmp_path / "payoffs.png")
-    image = fig.axes[0].get_images()[0]
-    assert image.get_array().shape == (360, 168)
-    assert not fig.axes[0].texts  # too many cells to write values in
-    assert fig.axes[0].get_ylabel() == "US profile index, see payoffs.csv"
-    fig = feasible_figure(us_china)
-    _render(fig, tmp_path / "feasible.png")
-    (axis,) = fig.axes
-    assert axis.get_xlabel() == "US payoff" and axis.get_ylabel() == "CN payoff"
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    legend = fig.legends[0]
-    assert not _overlap(legend.get_window_extent(renderer), axis.get_window_extent(renderer))
+def test_figures_of_the_us_china_game() -> None:
+    stage = _scenario("us-china-2025")
+    assert stage.shape == (360, 168)
+    for width, inches in WIDTHS:
+        fig = payoffs_figure(stage, width=width)
+        assert_laid_out(fig, inches)
+        assert fig.axes[0].get_images()[0].get_array().shape == (360, 168)
+        assert not fig.axes[0].texts  # too many cells to write values in
+        assert_laid_out(feasible_figure(stage, width=width), inches)
 
 
-def test_feasible_figure_marks_every_point(chicken: StageGame, tmp_path: Path) -> None:
+def test_feasible_figure_marks_every_point(chicken: StageGame) -> None:
     fig = feasible_figure(chicken)
-    _render(fig, tmp_path / "chicken.png")
     (axis,) = fig.axes
     lines = {line.get_label(): line for line in axis.get_lines()}
     assert (lines["mixed minmax"].get_xdata()[0], lines["mixed minmax"].get_ydata()[0]) == (1, 1)
@@ -220,24 +520,21 @@ def test_feasible_figure_marks_every_point(chicken: StageGame, tmp_path: Path) -
     assert x0 < 0 and x1 > 4  # every payoff pair inside the axes
 
 
-def test_feasible_figure_of_a_segment_draws_into_given_axes(
-    pennies: StageGame, tmp_path: Path
-) -> None:
-    fig = Figure(layout="constrained")
+def test_feasible_figure_of_a_segment_draws_into_given_axes(pennies: StageGame) -> None:
+    fig = Figure(figsize=(5, 3), layout="constrained")
     axis = fig.subplots()
     assert feasible_figure(pennies, ax=axis) is fig
     lines = {line.get_label(): line for line in axis.get_lines()}
     assert len(lines["feasible"].get_xdata()) == 2  # a thick segment
     assert lines["individually rational"].get_marker() == "o"  # a single point
-    _render(fig, tmp_path / "pennies.png")
+    assert_laid_out(fig, 5.0)
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     legend = axis.get_legend().get_window_extent(renderer)
-    assert not _overlap(legend, axis.get_window_extent(renderer))  # beside the data
+    assert not legend.overlaps(axis.get_window_extent(renderer))  # beside the data
 
 
-def test_payoffs_legend_goes_below_given_panels_with_room(ipd: StageGame) -> None:
-    fig = Figure(layout="constrained")
-    axes = fig.subplots(2, 2)
-    payoffs_figure(ipd, ax=list(axes[1]))
-    assert len(fig.legends) == 1 and axes[1][1].get_legend() is None
-    assert not fig.texts  # the figure's title is the caller's
+def test_widths_in_inches_and_bad_widths(ipd: StageGame) -> None:
+    assert payoffs_figure(ipd, width=5.0).get_figwidth() == 5.0
+    assert feasible_figure(ipd, width=4).get_figwidth() == 4.0
+    with pytest.raises(ValueError, match="width 'three'"):
+        payoffs_figure(ipd, width="three")

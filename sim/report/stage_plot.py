@@ -1,13 +1,18 @@
 """Stage-game figures: both players' payoffs over level profiles as heat maps with the Nash
 equilibria marked, and the feasible payoff region with what the repeated game can sustain.
 
-Built on :class:`matplotlib.figure.Figure` directly (no pyplot), in the paper style of
-:mod:`sim.report.figures`. Drawing never solves: the data preparation functions
-(:func:`payoff_heatmap_data`, :func:`feasible_data`) do, and are tested on their own.
+Built on :class:`matplotlib.figure.Figure` directly (no pyplot), in the paper style
+(:mod:`sim.report.style`), laid out for one journal column (3.5 in) or two (7 in). Drawing
+never solves: the data preparation functions (:func:`payoff_heatmap_data`,
+:func:`feasible_data`) do, and are tested on their own. They use only what a stage game
+read back from a results folder also has: ``name``, ``round``, ``players``, ``shape``,
+``labels(p)``, ``instruments(p)``, ``matrices()``, ``feasible_region()`` and
+``equilibria()``; of each equilibrium ``pure``, ``support(p)`` and ``payoffs``.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.analysis.stage import SEP
-from sim.report.style import paper_style, series_colour
+from sim.report.style import inches, new_figure, paper_style, player_colour, series_colour
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -42,10 +47,14 @@ IntArray = NDArray[np.intp]
 
 #: Up to this many profiles per player the ticks carry the profile labels.
 LABELLED = 16
-#: Up to this many cells the payoff values are written in the cells.
+#: Up to this many cells the payoff values are written in the cells (when they fit).
 ANNOTATED = 64
 #: Longest tick label before it is shortened with an ellipsis.
 LABEL_CHARS = 28
+#: Below this width (inches) a figure is laid out for one column: panels one above the other.
+NARROW = 5.0
+#: Mean width of a character in DejaVu Sans, as a share of the font size (for estimates).
+CHAR = 0.6
 
 
 @dataclass(frozen=True)
@@ -195,10 +204,67 @@ def figure_and_axes(
     return root, list(ax)
 
 
+def text_inches(chars: int, size: float) -> float:
+    """About how wide ``chars`` characters are at font ``size`` (points), in inches."""
+    return chars * CHAR * size / 72
+
+
+@functools.cache
+def text_width(text: str, size: float) -> float:
+    """How wide ``text`` is in the paper style's font at ``size`` points, in inches."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    font = FontProperties(family="DejaVu Sans", size=size)
+    width, _, _ = TextToPath().get_text_width_height_descent(text, font, ismath=False)
+    return float(width) / 72
+
+
+def wrap(label: str, length: float, size: float = 8.0) -> str:
+    """``label`` broken at spaces into lines that fit ``length`` inches at font ``size``
+    (a word longer than a line stays whole)."""
+    words = label.split(" ")
+    lines = [words[0]]
+    for word in words[1:]:
+        if text_width(f"{lines[-1]} {word}", size) <= length:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _payoff_layout(
+    d: HeatmapData, width: float, font: float, stacked: bool
+) -> tuple[float, float, bool]:
+    """A heat map panel's width and height in inches and whether the x tick labels stand
+    upright (rotated), for a new figure ``width`` inches wide."""
+    y_ticks = max(text_width(t, font) for t in d.tick_labels[0])
+    panel_w = (width - 0.35 - y_ticks - (1 if stacked else 2) * 0.75) / (1 if stacked else 2)
+    n0 = len(d.payoffs[0])
+    if len(d.tick_labels[0]) == n0 and n0 <= LABELLED:  # a row per label
+        panel_h = min(2.6, max(1.2, n0 * 1.7 * font / 72))
+    else:
+        panel_h = 2.0 if stacked else 2.5
+    x_ticks = sum(text_width(t, font) + 0.1 for t in d.tick_labels[1])
+    return panel_w, panel_h, x_ticks > panel_w
+
+
+def _annotation(values: FloatArray, cell: tuple[float, float], font: float) -> float | None:
+    """The font size to write ``values`` in cells ``cell`` = (width, height) inches with, or
+    ``None`` when they do not fit (under the marker, two lines of text per cell)."""
+    longest = max(len(f"{v:.3g}") for v in values.ravel())
+    for size in (font, 6.0):
+        if cell[0] >= text_inches(longest, size) + 0.04 and cell[1] >= 2.2 * size / 72:
+            return size
+    return None
+
+
 def payoffs_figure(
     stage: StageGame,
     equilibria: Sequence[Equilibrium] | None = None,
     ax: Sequence[Axes] | None = None,
+    *,
+    width: str | float = "two",
 ) -> Figure:
     """Both players' payoffs over level profiles as heat maps, with the equilibria marked.
 
@@ -211,6 +277,9 @@ def payoffs_figure(
         pure one, hollow squares on the cells of a mixed one's support.
     ax : sequence of two Axes, optional
         Draw the row and the column player's panel into these and return their figure.
+    width : "one", "two" or float
+        Width of a new figure: one journal column (3.5 in, the two panels one above the
+        other), two (7 in, side by side) or inches. The height follows from the game.
 
     Returns
     -------
@@ -221,56 +290,76 @@ def payoffs_figure(
 
     d = payoff_heatmap_data(stage, equilibria)
     n0, n1 = stage.shape
-    labelled = max(n0, n1) <= LABELLED
-    longest = [max(map(len, t)) if labelled else 3 for t in d.tick_labels]
-    font = 8 if n0 * n1 <= 4 else 7 if max(n0, n1) <= 8 else 6
-    size = (6.6 + 0.07 * longest[0], 3.0 + (0.06 * longest[1] + 0.1 * n0 if labelled else 0.5))
-    common = {"ls": "none", "mew": 1.5, "clip_on": False}
-    ring = series_colour(1)
-    hollow = {"marker": "s", "ms": 10 if n0 * n1 <= 256 else 6, "mfc": "none", "mec": ring}
-    marks: list[tuple[IntArray, str, dict[str, Any]]] = [  # the larger hollow squares first
-        (d.mixed, "in the support of a mixed equilibrium", common | hollow),
-        (d.pure, "pure equilibrium", common | {"marker": "o", "ms": 6, "mfc": "w", "mec": "k"}),
-    ]
+    font = 6.0 if LABELLED >= max(n0, n1) > 8 else 7.0  # many labelled profiles: smaller
     with paper_style():
-        fig, axes = figure_and_axes(ax, 2, size)
-        handles = []
+        if ax is None:
+            w = inches(width)
+            stacked = w < NARROW
+            panel_w, panel_h, upright = _payoff_layout(d, w, font, stacked)
+            x_ticks = max(text_width(t, font) for t in d.tick_labels[1]) if upright else 0.1
+            below = x_ticks + 0.45 + 0.45  # tick labels, label, legend
+            height = (2 if stacked else 1) * (panel_h + 0.3) + below + (0.15 if d.note else 0)
+            fig = new_figure(w, height)
+            shape = (2, 1) if stacked else (1, 2)
+            axes = list(fig.subplots(*shape, sharex=True, sharey=True).ravel())
+        else:
+            fig, axes = figure_and_axes(ax, 2, (0, 0))
+            stacked = False
+            size = fig.get_size_inches()
+            box = axes[0].get_position()
+            panel_w, panel_h = 0.8 * box.width * size[0], 0.8 * box.height * size[1]
+            upright = sum(text_width(t, font) + 0.1 for t in d.tick_labels[1]) > panel_w
+        cell = (panel_w / n1, panel_h / n0)
+        text_size = _annotation(d.payoffs[0], cell, font) if d.annotate else None
+        offset = d.offset if text_size else 0.0
+        common = {"ls": "none", "mew": 1.5, "clip_on": False}
+        ring = series_colour(1)
+        box_size = min(10.0, max(6.0, 0.5 * 72 * min(cell)))
+        hollow = {"marker": "s", "ms": box_size, "mfc": "none", "mec": ring}
+        dot = {"marker": "o", "ms": 6, "mfc": "w", "mec": "k"}
+        marks: list[tuple[IntArray, str, dict[str, Any]]] = [  # the larger hollow squares first
+            (d.mixed, "in the support of a mixed equilibrium", common | hollow),
+            (d.pure, "pure equilibrium", common | dot),
+        ]
+        labels = [
+            wrap(d.axis_labels[0], panel_h + 0.3),
+            wrap(d.axis_labels[1], panel_w),
+        ]
+        handles: list[Any] = []
         for p, axis in enumerate(axes):
             values = d.payoffs[p]
             im = axis.imshow(values, cmap="cividis", aspect="auto", interpolation="nearest")
-            fig.colorbar(im, ax=axis, label="payoff", shrink=0.9)
+            fig.colorbar(im, ax=axis, label="payoff", shrink=0.95, aspect=15)
             role = "row" if p == 0 else "column"
-            axis.set_title(f"{stage.players[p]} payoff ({role} player)", loc="left", pad=8)
+            axis.set_title(f"{stage.players[p]} payoff ({role} player)", color=player_colour(p))
             axis.set_yticks(d.ticks[0], d.tick_labels[0], fontsize=font)
             axis.set_xticks(d.ticks[1], d.tick_labels[1], fontsize=font)
-            if labelled and (n1 > 4 or longest[1] > 8):
+            if upright:
                 axis.tick_params(axis="x", labelrotation=90)
-            axis.set_xlabel(d.axis_labels[1])
-            if p == 0 or ax is not None:  # panels built here share the rows' labels
-                axis.set_ylabel(d.axis_labels[0])
-            else:
-                axis.tick_params(axis="y", labelleft=False)
+            bottom = p == 1 or not stacked or ax is not None  # shared x: labels at the bottom
+            left = p == 0 or stacked or ax is not None
+            if bottom:
+                axis.set_xlabel(labels[1], color=player_colour(1))
+            axis.tick_params(axis="x", labelbottom=bottom)
+            if left:
+                axis.set_ylabel(labels[0], color=player_colour(0))
+            axis.tick_params(axis="y", labelleft=left)
             axis.spines[["top", "right"]].set_visible(True)
-            if d.annotate:
+            if text_size:
                 mid = float(values.min() + values.max()) / 2
-                text: dict[str, Any] = {"ha": "center", "va": "center", "fontsize": font}
+                text: dict[str, Any] = {"ha": "center", "va": "center", "fontsize": text_size}
                 for (i, j), v in np.ndenumerate(values):
                     axis.text(j, i + 0.15, f"{v:.3g}", color="w" if v < mid else "k", **text)
             for cells, label, style in marks:
                 if len(cells):  # an empty unclipped line breaks the layout
-                    lines = axis.plot(cells[:, 1], cells[:, 0] - d.offset, label=label, **style)
+                    lines = axis.plot(cells[:, 1], cells[:, 0] - offset, label=label, **style)
                     handles += lines if p == 0 else []
         handles = handles[::-1] or [Line2D([], [], ls="none", label="no equilibrium found")]
-        if ax is None:
-            title = f"{stage.name}, round {stage.round}: stage-game payoffs, {n0} x {n1} profiles"
-            fig.suptitle(title, fontsize=9)
+        one_row = sum(text_inches(len(h.get_label()), 7) + 0.4 for h in handles)
+        ncols = len(handles) if one_row < fig.get_figwidth() - 0.2 else 1
         if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):  # below the panels
             fig.legend(
-                handles=handles,
-                loc="outside lower center",
-                ncols=len(handles),
-                title=d.note or None,
-                frameon=False,
+                handles=handles, loc="outside lower center", ncols=ncols, title=d.note or None
             )
         else:  # no room made for it outside: over the cells where it hides least
             axes[1].legend(handles=handles, loc="best", title=d.note or None, framealpha=0.8)
@@ -302,7 +391,7 @@ def feasible_data(
 
 def _region(axis: Axes, vertices: FloatArray, alpha: float, label: str) -> None:
     """A filled polygon, or a thick segment, or a dot when the region is that thin."""
-    style: dict[str, Any] = {"color": series_colour(3), "alpha": alpha, "label": label}
+    style: dict[str, Any] = {"color": series_colour(0), "alpha": alpha, "label": label}
     if len(vertices) >= 3:
         axis.fill(vertices[:, 0], vertices[:, 1], lw=0, **style)
     elif len(vertices):
@@ -312,7 +401,11 @@ def _region(axis: Axes, vertices: FloatArray, alpha: float, label: str) -> None:
 
 
 def feasible_figure(
-    stage: StageGame, equilibria: Sequence[Equilibrium] | None = None, ax: Axes | None = None
+    stage: StageGame,
+    equilibria: Sequence[Equilibrium] | None = None,
+    ax: Axes | None = None,
+    *,
+    width: str | float = "two",
 ) -> Figure:
     """The feasible payoff region of the stage game and what the repeated game can sustain.
 
@@ -330,16 +423,27 @@ def feasible_figure(
         Equilibria whose payoffs to mark (default ``stage.equilibria()``).
     ax : Axes, optional
         Draw into these axes and return their figure.
+    width : "one", "two" or float
+        Width of a new figure: one journal column (3.5 in, the legend below the plot), two
+        (7 in, the legend beside it) or inches.
 
     Returns
     -------
     Figure
     """
+    from matplotlib.ticker import MaxNLocator
 
     d = feasible_data(stage, equilibria)
     r = d.region
     with paper_style():
-        fig, (axis,) = figure_and_axes(None if ax is None else [ax], 1, (5.2, 3.4))
+        if ax is None:
+            w = inches(width)
+            narrow = w < NARROW
+            fig = new_figure(w, 3.6 if narrow else 3.8)
+            axis = fig.subplots()
+        else:
+            fig, (axis,) = figure_and_axes([ax], 1, (0, 0))
+            narrow = False
         n = len(d.points)  # dots smaller and lighter the more there are, under the regions
         dots: dict[str, Any] = {"s": 10 if n <= 64 else 4 if n <= 2000 else 1, "zorder": 1}
         dots |= {"alpha": 0.3 if n > 2000 else 0.6, "rasterized": n > 2000, "c": "0.3", "lw": 0}
@@ -349,27 +453,35 @@ def feasible_figure(
         axis.axvline(r.minmax[0], color="0.3", lw=0.6, ls=":")
         axis.axhline(r.minmax[1], color="0.3", lw=0.6, ls=":")
         axis.plot(*r.minmax, "P", color="black", ms=7, label="mixed minmax")
-        axis.plot(*r.cooperative, "*", color=series_colour(0), ms=9, label="both at baseline")
+        star: dict[str, Any] = {"color": "white", "mec": "black", "mew": 0.8, "ms": 10}
+        axis.plot(*r.cooperative, "*", **star, label="both at baseline")
         for pure, marker, name in ((True, "o", "pure"), (False, "D", "mixed")):
             nash = d.nash[d.nash_pure == pure]
             if len(nash):
-                ring: dict[str, Any] = {"ms": 10 if len(nash) < 5 else 7, "mfc": "none"}
+                ring: dict[str, Any] = {"ms": 11 if len(nash) < 5 else 7, "mfc": "none"}
                 label = f"Nash equilibrium, {name}"
                 ring["mec"] = series_colour(1)
                 axis.plot(*nash.T, marker, ls="none", mew=1.5, label=label, **ring)
         span = np.ptp(d.points, axis=0)
         pad = 0.06 * np.maximum(span, 0.1 * np.maximum(np.abs(d.points).max(axis=0), 1.0))
         lo, hi = d.points.min(axis=0) - pad, d.points.max(axis=0) + pad
-        axis.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), xlabel=d.axis_labels[0])
-        axis.set_ylabel(d.axis_labels[1])
-        axis.grid(linewidth=0.3, alpha=0.5)
+        axis.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]))
+        axis.set_xlabel(d.axis_labels[0], color=player_colour(0))
+        axis.set_ylabel(d.axis_labels[1], color=player_colour(1))
+        across = axis.get_position().width * fig.get_figwidth() * (1 if narrow else 0.75)
+        steps = [1, 2, 2.5, 5, 10]
+        axis.xaxis.set_major_locator(MaxNLocator(nbins=max(3, int(across / 0.5)), steps=steps))
+        axis.grid()
         if ax is None:
-            axis.set_title(f"{stage.name}, round {stage.round}: feasible payoffs", loc="left")
-            legend = fig.legend(loc="outside right upper", title=d.note or None, frameon=False)
+            if narrow:  # below the plot
+                legend = fig.legend(loc="outside lower center", ncols=2, title=d.note or None)
+            else:
+                legend = fig.legend(loc="outside right upper", title=d.note or None)
         else:
             legend = axis.legend(  # right of the axes
-                loc="upper left", bbox_to_anchor=(1.02, 1.0), title=d.note or None, frameon=False
+                loc="upper left", bbox_to_anchor=(1.02, 1.0), title=d.note or None
             )
-        legend.legend_handles[0].set_sizes([10])  # type: ignore[union-attr]  # the dots
-        legend.legend_handles[0].set_alpha(0.8)  # type: ignore[union-attr]
+        dots_handle: Any = legend.legend_handles[0]
+        dots_handle.set_sizes([10])
+        dots_handle.set_alpha(0.8)
     return fig
