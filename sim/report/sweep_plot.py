@@ -1,7 +1,8 @@
 """The figure of a parameter sweep: one panel per metric over one or two swept parameters.
 
 :func:`sweep_panels` prepares the data (tested on its own); :func:`sweep_figure` draws it
-and never simulates. Both take a sweep's cells, one row per cell in grid order: a ``cell``
+in the paper style (:mod:`sim.report.style`), laid out for one journal column or two, and
+never simulates. Both take a sweep's cells, one row per cell in grid order: a ``cell``
 index, one column per swept parameter (its dotted path), ``seed``, and for each metric
 ``M`` the columns ``M``, ``M.ci_low`` and ``M.ci_high`` (NaN where undefined).
 """
@@ -16,24 +17,28 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.report.stage_plot import figure_and_axes, index_ticks, unique_short
-from sim.report.style import paper_style, series_colour
+from sim.report.stage_plot import NARROW, figure_and_axes, index_ticks, text_inches, unique_short
+from sim.report.style import inches, new_figure, paper_style, player_colour, series_colour
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["SweepPanel", "sweep_figure", "sweep_panels"]
+__all__ = ["SweepPanel", "metric_player", "sweep_figure", "sweep_panels"]
 
 FloatArray = NDArray[np.float64]
 
-#: Largest grid side (both axes) whose values are written in the heat map's cells.
+#: Largest grid side (both axes) whose values are written in the heat map's cells (when
+#: they fit).
 ANNOTATE = 8
-#: At most about this many tick labels per heat-map axis.
-TICKS = 8
-#: Most panels side by side; more metrics wrap into further rows.
-COLUMNS = 3
+#: Most panels side by side at one column's width and at two, for lines and heat maps (at one
+#: column, one or two heat maps go one per row);
+#: more metrics wrap into further rows.
+COLUMNS = {"line": (2, 3), "heat": (2, 3)}
+#: Font size of tick labels (the style's) and of values written in cells, in points.
+TICK_FONT = 7.0
+CELL_FONT = 6.0
 
 
 @dataclass(frozen=True)
@@ -162,61 +167,184 @@ def sweep_panels(
     ]
 
 
-def _xticks(axis: Axes, at: Any, labels: Sequence[str], rotate: bool) -> None:
-    """Tick labels of the x axis, slanted when long ones would collide."""
-    angle = 30 if len(labels) <= 4 else 45  # steeper when many, so neighbours keep apart
-    slant: dict[str, Any] = {"rotation": angle, "ha": "right", "rotation_mode": "anchor"}
-    axis.set_xticks(at, labels, **(slant if rotate else {}))
+def metric_player(metric: str, players: Sequence[str] = ("US", "CN")) -> int | None:
+    """The player a metric belongs to: the first of ``players`` (player 0's name, then
+    player 1's) that is a dotted part of its name, else ``None``.
+
+    >>> metric_player("payoff.CN.mean"), metric_player("truce.Busan.breached_by.US")
+    (1, 0)
+    >>> metric_player("peace_share") is None
+    True
+    """
+    parts = metric.split(".")
+    return next((p for p, who in enumerate(players[:2]) if who in parts), None)
 
 
-def _line(axis: Axes, p: SweepPanel) -> None:
-    """One swept parameter: the estimate over it, with its interval."""
-    colour = series_colour(0)
+def wrap_name(name: str, length: float, size: float = 8.0) -> str:
+    """A dotted name broken after dots into lines that fit ``length`` inches at font
+    ``size`` (a part longer than a line stays whole).
+
+    >>> print(wrap_name("truce.Busan.breached_by.US", 1.2))
+    truce.Busan.
+    breached_by.US
+    """
+    most = max(8, int(length / text_inches(1, size)))
+    lines = [""]
+    for part in name.replace(".", ".\n").splitlines():
+        if lines[-1] and len(lines[-1]) + len(part) > most:
+            lines.append("")
+        lines[-1] += part
+    return "\n".join(lines)
+
+
+def _colour(name: str, players: Sequence[str], default: str = "black") -> str:
+    """A player's colour for a name that belongs to it, else ``default``."""
+    p = metric_player(name, players)
+    return default if p is None else player_colour(p)
+
+
+def tick_plan(
+    labels: Sequence[str], length: float, categories: bool
+) -> tuple[NDArray[np.intp], bool, float]:
+    """Which of the x tick labels of grid positions ``0..n-1`` to show on an axis ``length``
+    inches long, whether slanted, and how far they reach down from the axis (inches): all
+    of them level when they fit; else numbers thinned to every k-th while at least three
+    fit level; else (categories, or numbers too crowded) slanted at 45 degrees, thinned
+    only if even so they would touch."""
+    n = len(labels)
+    line = 1.3 * TICK_FONT / 72  # a label's height, with the gap to the next
+    wide = max(text_inches(len(label), TICK_FONT) for label in labels) + 0.08
+    fit = int(length / wide)
+    if fit >= n or (not categories and fit >= 3):
+        return index_ticks(n, max(1, fit)), False, line
+    at = index_ticks(n, max(1, int(length * math.sin(math.pi / 4) / line)))
+    longest = max(len(labels[i]) for i in at)
+    return at, True, (text_inches(longest, TICK_FONT) + line) * math.sin(math.pi / 4)
+
+
+def _xticks(axis: Axes, labels: Sequence[str], length: float, categories: bool) -> None:
+    """The x tick labels of grid positions, as :func:`tick_plan` says."""
+    at, slanted, _ = tick_plan(labels, length, categories)
+    slant: dict[str, Any] = {"rotation": 45, "ha": "right", "rotation_mode": "anchor"}
+    axis.set_xticks(at, [labels[i] for i in at], **(slant if slanted else {}))
+
+
+def _yticks(axis: Axes, labels: Sequence[str], length: float) -> None:
+    """The y tick labels of grid positions, every k-th when they would touch."""
+    at = index_ticks(len(labels), max(1, int(length / (1.3 * TICK_FONT / 72))))
+    axis.set_yticks(at, [labels[i] for i in at])
+
+
+def number_ticks(low: float, high: float, length: float) -> tuple[list[float], list[str]]:
+    """Ticks on round steps between ``low`` and ``high`` for an axis ``length`` inches
+    long, as many as fit level with their labels (``:g``) apart, and the labels.
+
+    >>> number_ticks(0.0, 0.001, 1.4)
+    ([0.0, 0.0005, 0.001], ['0', '0.0005', '0.001'])
+    >>> number_ticks(0.0, 0.2, 2.5)[1]
+    ['0', '0.05', '0.1', '0.15', '0.2']
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    if high <= low:
+        return [low], [f"{low:g}"]
+    span = 1e-9 * (high - low)
+    for most in range(8, 0, -1):
+        at = MaxNLocator(nbins=most, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+        ticks = [float(f"{t:.12g}") for t in at if low - span <= t <= high + span]
+        labels = [f"{t:g}" for t in ticks]
+        room = sum(text_inches(len(t), TICK_FONT) for t in labels) + 0.12 * (len(labels) - 1)
+        if room <= length or len(ticks) <= 2:
+            return ticks, labels
+    return ticks, labels
+
+
+def _inches(axis: Axes) -> tuple[float, float]:
+    """About how wide and high given axes will be once laid out, in inches."""
+    box = axis.get_position()
+    w, h = axis.get_figure(root=True).get_size_inches()  # type: ignore[union-attr]
+    return 0.85 * box.width * w, 0.8 * box.height * h
+
+
+def _line(axis: Axes, p: SweepPanel, colour: str, size: tuple[float, float]) -> None:
+    """One swept parameter: the estimate over it, with its interval; ``size`` is the
+    plot's width and height in inches."""
+    from matplotlib.ticker import MaxNLocator
+
     have = np.isfinite(p.low) & np.isfinite(p.high)
     if p.numeric[0]:
         x = np.asarray(p.values[0], dtype=float)
         order = np.argsort(x, kind="stable")
         x, est, low, high = x[order], p.estimate[order], p.low[order], p.high[order]
         axis.fill_between(x, low, high, color=colour, alpha=0.25, linewidth=0)
-        axis.plot(x, est, color=colour, marker="o", markersize=3, linewidth=1.2)
-        note = "estimate (band: 95% interval)"
+        axis.plot(x, est, color=colour, marker="o", markersize=3)
+        axis.set_xticks(*number_ticks(float(x.min()), float(x.max()), size[0]))
     else:
         x = np.arange(len(p.values[0]), dtype=float)
         below, above = p.estimate[have] - p.low[have], p.high[have] - p.estimate[have]
         yerr = np.clip(np.vstack([below, above]), 0, None)
         axis.errorbar(x[have], p.estimate[have], yerr=yerr, fmt="none", ecolor=colour, capsize=2)
         axis.plot(x, p.estimate, color=colour, marker="o", markersize=4, linestyle="none")
-        ticks = index_ticks(len(x), 12)  # every category up to 12
-        labels = [p.labels[0][i] for i in ticks]
-        _xticks(axis, ticks, labels, rotate=len(ticks) > 4 or max(map(len, labels)) > 8)
-        note = "estimate (bars: 95% interval)"
-    axis.set_ylabel(note if have.any() else "estimate")
-    axis.grid(axis="y", linewidth=0.3, alpha=0.5)
+        axis.set_xlim(-0.5, len(x) - 0.5)
+        _xticks(axis, p.labels[0], size[0], categories=True)
+    nbins = max(3, min(5, int(size[1] / 0.25)))
+    axis.yaxis.set_major_locator(MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10]))
+    axis.grid(axis="y")
 
 
-def _heat(fig: Figure, axis: Axes, p: SweepPanel) -> None:
-    """Two swept parameters: a heat map of the estimate, x the first, y the second."""
+def cell_texts(values: FloatArray) -> list[list[str]]:
+    """The values of a heat map's cells as text, all with the same number of decimals:
+    enough for about three significant digits of the largest, none for whole numbers
+    (``n/a`` where undefined).
+
+    >>> cell_texts(np.array([[0.0, 0.6666], [1.0, np.nan]]))
+    [['0.00', '0.67'], ['1.00', 'n/a']]
+    >>> cell_texts(np.array([[-351.2, 12.0, -0.2]]))
+    [['-351', '12', '0']]
+    """
+    finite = values[np.isfinite(values)]
+    top = float(np.abs(finite).max()) if finite.size else 0.0
+    if 0 < top < 1e-3:  # too small for fixed decimals
+        return [[f"{v:.2g}" if np.isfinite(v) else "n/a" for v in row] for row in values]
+    whole = bool(np.all(finite == np.round(finite)))
+    decimals = 0 if whole or top == 0 else int(np.clip(2 - np.floor(np.log10(top)), 0, 4))
+
+    def text(v: float) -> str:
+        t = f"{v + 0.0:.{decimals}f}"
+        return "n/a" if not np.isfinite(v) else t[1:] if float(t) == 0 and t[0] == "-" else t
+
+    return [[text(v) for v in row] for row in values]
+
+
+def _heat(fig: Figure, axis: Axes, p: SweepPanel, colour: str, size: tuple[float, float]) -> None:
+    """Two swept parameters: a heat map of the estimate, x the first, y the second, its
+    colour bar on top labelled with the metric; ``size`` as :func:`_line`'s."""
     import matplotlib as mpl
+    from matplotlib.ticker import MaxNLocator
 
-    cmap = mpl.colormaps["viridis"].with_extremes(bad="0.85")
+    cmap = mpl.colormaps["cividis"].with_extremes(bad="0.85")
     finite = np.isfinite(p.estimate)
     shown = np.ma.masked_invalid(p.estimate)
     image = axis.imshow(shown, cmap=cmap, origin="lower", aspect="auto", interpolation="nearest")
     if not finite.any():
         image.set_clim(0.0, 1.0)
     n_y, n_x = p.estimate.shape
-    xt, yt = index_ticks(n_x, TICKS), index_ticks(n_y, TICKS)
-    xl, yl = [p.labels[0][i] for i in xt], [p.labels[1][j] for j in yt]
-    _xticks(axis, xt, xl, rotate=sum(map(len, xl)) > 24)
-    axis.set_yticks(yt, yl)
+    across, up = size
+    _xticks(axis, p.labels[0], across, categories=not p.numeric[0])
+    _yticks(axis, p.labels[1], up)
     axis.spines[:].set_visible(False)
-    if n_x <= ANNOTATE and n_y <= ANNOTATE:
-        middle = sum(image.get_clim()) / 2  # viridis is light at the top
+    texts = cell_texts(p.estimate)
+    longest = max(len(t) for row in texts for t in row)
+    fits = across / n_x >= text_inches(longest, CELL_FONT) + 0.06
+    if n_x <= ANNOTATE and n_y <= ANNOTATE and fits and up / n_y >= 1.6 * CELL_FONT / 72:
+        middle = sum(image.get_clim()) / 2  # cividis is light at the top
         for (j, i), value in np.ndenumerate(p.estimate):
-            text = f"{value:.3g}" if finite[j, i] else "n/a"
-            colour = "black" if not finite[j, i] or value > middle else "white"
-            axis.text(i, j, text, ha="center", va="center", fontsize=6, color=colour)
-    fig.colorbar(image, ax=axis, shrink=0.9, label=p.metric)
+            ink = "black" if not finite[j, i] or value > middle else "white"
+            axis.text(i, j, texts[j][i], ha="center", va="center", color=ink, fontsize=CELL_FONT)
+    bar = fig.colorbar(image, ax=axis, location="top", shrink=0.85, aspect=25, pad=0.03)
+    bar.set_label(wrap_name(p.metric, across), color=colour)
+    bar.locator = MaxNLocator(nbins=max(2, int(across / 0.45)), steps=[1, 2, 2.5, 5, 10])
+    bar.update_ticks()
 
 
 def sweep_figure(
@@ -224,8 +352,9 @@ def sweep_figure(
     axes: Sequence[str],
     metrics: Sequence[str],
     *,
-    title: str | None = None,
     ax: Axes | Sequence[Axes] | None = None,
+    width: str | float = "two",
+    players: Sequence[str] = ("US", "CN"),
 ) -> Figure:
     """Each metric over one or two swept parameters, one panel per metric.
 
@@ -235,45 +364,109 @@ def sweep_figure(
         The sweep's cells, as the module docstring describes.
     axes : sequence of one or two str
         The swept parameters. One: the estimate as a line with markers and its 95%
-        interval as a band (error bars for categories). Two: a heat map, the first along
-        x and the second up y, cells without a value in light grey, values written in
-        grids up to 8 x 8.
+        interval as a band (error bars for categories), the metric as the panel's title.
+        Two: a heat map, the first along x and the second up y, cells without a value in
+        light grey, values written in grids up to 8 x 8 when they fit, and the colour bar
+        above it labelled with the metric.
     metrics : sequence of str
-        One panel each, at most three to a row.
-    title : str, optional
-        The figure's title.
+        One panel each.
     ax : Axes or sequence of Axes, optional
         Draw the panels (one per metric) into these and return their figure.
+    width : "one", "two" or float
+        Width of a new figure: one journal column (3.5 in: two panels a row; one a row for
+        one or two heat maps and for lines over categories), two (7 in: up to three a row)
+        or inches. The height follows from the rows. Panels share their x axis (heat maps
+        their y axis too), labelled once. No figure title: the scenario, seed and version
+        go into the saved file's metadata (:func:`sim.report.figures.save_figure`).
+    players : (str, str)
+        Player 0's and player 1's names: a metric or parameter whose dotted name has one as
+        a part (``payoff.US.mean``, ``players.CN.strategy``) is drawn in that player's
+        colour; other lines take the series colours in turn.
 
     Returns
     -------
     Figure
     """
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     panels = sweep_panels(cells, axes, metrics)
     n, two = len(panels), len(panels[0].axes) == 2
+    first = panels[0]
     with paper_style():
         if ax is None:
-            rows = math.ceil(n / COLUMNS)
+            w = inches(width)
+            most = COLUMNS["heat" if two else "line"][w >= NARROW]
+            if w < NARROW and (n <= 2 if two else not first.numeric[0]):
+                most = 1  # one per row: wide enough for values in cells, or categories
+            rows = math.ceil(n / most)
             cols = math.ceil(n / rows)
-            height = (2.9 if two else 2.5) * rows + (0.3 if title else 0.0)
-            fig = Figure(figsize=(3.5 * cols, height), layout="constrained")
-            grid = list(fig.subplots(rows, cols, squeeze=False).ravel())
-            for extra in grid[n:]:
+            if two:  # the colour bars go on top: y tick labels and label at the left only
+                left_side = 0.3 + text_inches(max(map(len, first.labels[1])), TICK_FONT)
+                panel_w = (w - left_side) / cols - 0.1
+                plot_h = min(2.2, 0.75 * panel_w)
+                top = 0.45 + 0.15 * wrap_name(first.metric, panel_w).count("\n")
+            else:  # each panel has its own y tick labels, a title on top
+                panel_w = w / cols - 0.4
+                plot_h = min(1.8 if cols > 1 else 1.2, 0.62 * panel_w + 0.2)
+                top = 0.2 + 0.15 * max(wrap_name(p.metric, panel_w).count("\n") for p in panels)
+            reach = tick_plan(first.labels[0], panel_w, categories=not first.numeric[0])[2]
+            if not two and first.numeric[0]:
+                reach = 1.3 * TICK_FONT / 72
+            labelled = 2 if rows > 1 and n % cols else 1  # a panel above an empty slot
+            height = rows * (plot_h + top + 0.12) + labelled * (reach + 0.25)
+            height += 0.0 if two else 0.25  # the legend
+            fig = new_figure(w, height)
+            grid = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=two)
+            for extra in grid.ravel()[n:]:
                 extra.remove()
-            drawn = grid[:n]
+            drawn = list(grid.ravel()[:n])
+            bottom = set(drawn[-cols:])  # no panel below them
+            left = set(drawn[::cols])
+            sizes = [(panel_w, plot_h)] * n
         else:
-            fig, drawn = figure_and_axes([ax] if isinstance(ax, Axes) else list(ax), n, (0, 0))
-        for axis, p in zip(drawn, panels, strict=True):
-            if two:
-                _heat(fig, axis, p)
-                axis.set_ylabel(p.axes[1])
+            given = [ax] if isinstance(ax, Axes) else list(ax)
+            fig, drawn = figure_and_axes(given, n, (0, 0))
+            bottom = left = set(drawn)
+            sizes = [_inches(axis) for axis in drawn]
+        others = 0
+        for axis, p, size in zip(drawn, panels, sizes, strict=True):
+            owner = metric_player(p.metric, players)
+            if owner is None:
+                colour, others = series_colour(others), others + 1
             else:
-                _line(axis, p)
-            axis.set_title(p.metric, loc="left")
-            axis.set_xlabel(p.axes[0])
-        if title:
-            fig.suptitle(title, fontsize=9)
+                colour = player_colour(owner)
+            if two:
+                _heat(fig, axis, p, _colour(p.metric, players), size)
+                if axis in left:
+                    label = wrap_name(p.axes[1], size[1])
+                    axis.set_ylabel(label, color=_colour(p.axes[1], players))
+                axis.tick_params(axis="y", labelleft=axis in left, left=axis in left)
+            else:
+                _line(axis, p, colour, size)
+                title_colour = _colour(p.metric, players)
+                axis.set_title(wrap_name(p.metric, size[0]), color=title_colour)
+            if axis in bottom:
+                label = wrap_name(p.axes[0], size[0])
+                axis.set_xlabel(label, color=_colour(p.axes[0], players))
+            marks = axis in bottom or not two  # heat maps: no tick marks between panels
+            axis.tick_params(axis="x", labelbottom=axis in bottom, bottom=marks)
+        if not two:
+            grey = "0.35"
+            ls = "-" if first.numeric[0] else "none"
+            estimate = Line2D([], [], color=grey, marker="o", ms=3, ls=ls, label="estimate")
+            handles: list[Any] = [estimate]
+            if any((np.isfinite(p.low) & np.isfinite(p.high)).any() for p in panels):
+                interval = "95% interval"
+                if first.numeric[0]:
+                    handles.append(Patch(color=grey, alpha=0.25, lw=0, label=interval))
+                else:
+                    mark = Line2D([], [], color=grey, marker="|", ms=8, ls="none", label=interval)
+                    handles.append(mark)
+            if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
+                fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
+            else:
+                drawn[0].legend(handles=handles, loc="best")
     return fig
