@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 from numpy.typing import NDArray
 
 import sim.engine
@@ -156,51 +161,85 @@ def kills_its_worker_once(folder: str, task: Any) -> dict[str, Any]:
     return {"cell": task.index}
 
 
-def assert_legible(fig: Any, *, min_points: float = 6.0) -> None:
-    """Draw ``fig`` with Agg and check what a reader sees: every title, axis label, tick
-    label and legend lies inside the figure, none of them overlaps another, and tick labels
-    are at least ``min_points`` high. Text written inside the axes (cell values) is not
-    checked."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.legend import Legend
-    from matplotlib.text import Text
+# ------------------------------------------------------------------ figure layout
+# The layout check of every figure test: what a reader sees at one and two columns' width.
 
+
+def _shown_ticklabels(axis: Any) -> list[Text]:
+    """The tick labels drawn on an x or y axis: visible, not empty, inside the view."""
+    k = 0 if axis.axis_name == "x" else 1
+    low, high = sorted(axis.get_view_interval())
+    span = 1e-9 * max(1.0, high - low)
+    return [
+        t
+        for t in axis.get_ticklabels()
+        if t.get_visible() and t.get_text() and low - span <= t.get_position()[k] <= high + span
+    ]
+
+
+def _apart(labels: list[Text], renderer: Any) -> bool:
+    """Whether no two tick labels of one axis overlap: their boxes, or for labels slanted
+    alike (parallel strips, whose boxes overlap even when the text does not), the distance
+    between neighbouring baselines against a line's height."""
+    angle = labels[0].get_rotation() % 180 if labels else 0
+    if angle in (0, 90):
+        boxes = [t.get_window_extent(renderer).padded(-0.5) for t in labels]
+        return not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+    line = 1.15 * labels[0].get_fontsize() * renderer.dpi / 72
+    ends = sorted(t.get_window_extent(renderer).x1 for t in labels)  # right-aligned at the tick
+    return all((b - a) * np.sin(np.radians(angle)) > line for a, b in itertools.pairwise(ends))
+
+
+def assert_laid_out(fig: Figure, width: float | None = None) -> None:
+    """Draw ``fig`` with Agg and check what a reader sees: ``width`` inches wide; tick
+    labels at least 6 pt and apart on every axis (colour bars too); every axes with its
+    labels, ticks, titles and colour-bar label inside the figure and clear of the others;
+    every legend inside the figure and clear of every axes."""
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     renderer = canvas.get_renderer()
-    page = fig.bbox
-    texts: list[tuple[str, Text]] = []
-    for ax in fig.axes:
-        if not ax.get_visible():
-            continue
-        for k, axis in enumerate((ax.xaxis, ax.yaxis)):
-            low, high = sorted(axis.get_view_interval())
-            span = 1e-9 * max(1.0, high - low)
-            for label in axis.get_ticklabels():
-                inside = low - span <= label.get_position()[k] <= high + span  # else not drawn
-                if inside and label.get_visible() and label.get_text():
-                    assert label.get_fontsize() >= min_points, label.get_text()
-                    texts.append(("tick", label))
-            if axis.label.get_visible() and axis.label.get_text():
-                texts.append(("label", axis.label))
-        for title in (ax.title, ax._left_title, ax._right_title):
-            if title.get_visible() and title.get_text():
-                texts.append(("title", title))
-    legends = [a for a in fig.findobj(Legend) if a.get_visible()]
-    for legend in legends:
-        box = legend.get_window_extent(renderer)
-        assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, "legend outside the figure"
-        assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1, "legend outside the figure"
-        texts += [("legend", t) for t in legend.get_texts() if t.get_text()]
-    if fig._suptitle is not None and fig._suptitle.get_text():
-        texts.append(("title", fig._suptitle))
+    if width is not None:
+        assert fig.get_figwidth() == width
+    page = fig.bbox.padded(1)  # a pixel of rounding
+
+    def inside(box: Bbox, what: str) -> None:
+        assert page.x0 <= box.x0 and box.x1 <= page.x1, f"{what} cut off at a side"
+        assert page.y0 <= box.y0 and box.y1 <= page.y1, f"{what} cut off at the top or bottom"
+
     boxes = []
-    for kind, text in texts:
+    for ax in fig.axes:
+        ticks = []
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = _shown_ticklabels(axis)
+            assert all(t.get_fontsize() >= 6 for t in labels), "tick labels under 6 pt"
+            assert _apart(labels, renderer), [t.get_text() for t in labels]
+            ticks += labels
+        titles = [ax.title, ax._left_title, ax._right_title]
+        offsets = [ax.xaxis.get_offset_text(), ax.yaxis.get_offset_text()]
+        words = [t for t in [ax.xaxis.label, ax.yaxis.label, *titles, *offsets] if t.get_text()]
+        for a, b in itertools.combinations(words + ticks, 2):
+            if a in words or b in words:  # labels and titles apart from each other and ticks
+                apart = a.get_window_extent(renderer).padded(-0.5)
+                assert not apart.overlaps(b.get_window_extent(renderer).padded(-0.5)), (
+                    f"{a.get_text()!r} overlaps {b.get_text()!r}"
+                )
+        name = ax.get_title(loc="left") or ax.get_label()
+        box = ax.get_tightbbox(renderer)
+        assert box is not None
+        inside(box, f"axes {name!r}")
+        boxes.append((name, box.padded(-1)))
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+        assert not box_a.overlaps(box_b), f"axes {a!r} and {b!r} overlap"
+    for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
+        if legend is not None:
+            box = legend.get_window_extent(renderer)
+            inside(box, "legend")
+            if legend in fig.legends:
+                for name, other in boxes:
+                    assert not box.padded(-1).overlaps(other), f"legend over axes {name!r}"
+    legends = [legend.get_window_extent(renderer) for legend in fig.legends]
+    for text in fig.texts:  # a figure title or a label shared by the panels
         box = text.get_window_extent(renderer)
-        where = f"{kind} {text.get_text()!r}"
-        assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, f"{where} is cut off"
-        assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1, f"{where} is cut off"
-        boxes.append((where, box.padded(-0.5)))  # touching is not overlapping
-    for i, (a, box_a) in enumerate(boxes):
-        for b, box_b in boxes[i + 1 :]:
-            assert not box_a.overlaps(box_b), f"{a} overlaps {b}"
+        inside(box, f"text {text.get_text()!r}")
+        for other in legends + [b for _, b in boxes]:
+            assert not box.padded(-1).overlaps(other), f"text {text.get_text()!r} overlaps"

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import assert_legible
+from conftest import assert_laid_out
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -337,7 +337,7 @@ def replay() -> sim.Result:
 def test_timeline_is_legible_with_player_colours(replay: sim.Result, width: str) -> None:
     fig = timeline_figure(replay, width=width)
     assert fig.get_figwidth() == WIDTHS[width]
-    assert_legible(fig)
+    assert_laid_out(fig, WIDTHS[width])
     game = replay.scenario.game
     for axis, inst in zip(fig.axes, game.instruments, strict=True):
         assert axis.get_title(loc="left").startswith(game.players[inst.owner])
@@ -369,7 +369,7 @@ def test_population_and_survival_figures_are_legible(folders: dict[str, Path], w
         _, tables = read_folder(folders[name])
         fig = draw(tables, width=width)  # type: ignore[operator]
         assert fig.get_figwidth() == WIDTHS[width]
-        assert_legible(fig)
+        assert_laid_out(fig, WIDTHS[width])
 
 
 def test_population_figures_into_given_axes(folders: dict[str, Path]) -> None:

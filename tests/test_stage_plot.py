@@ -13,10 +13,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from conftest import assert_laid_out
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox
 
 import sim
 from sim.analysis.stage import StageGame
@@ -279,87 +278,6 @@ def test_feasible_data_of_the_baseline_game(baseline: StageGame) -> None:
     assert d.region.cooperative == (0.0, 0.0)
     assert d.region.minmax == pytest.approx((-238.5, -264.2))
     assert len(d.points) <= 3600 and d.points.max() == 0.0
-
-
-# ------------------------------------------------------------------ layout check
-def _shown_ticklabels(axis: Any) -> list[Text]:
-    """The tick labels drawn on an x or y axis: visible, not empty, inside the view."""
-    k = 0 if axis.axis_name == "x" else 1
-    low, high = sorted(axis.get_view_interval())
-    span = 1e-9 * max(1.0, high - low)
-    return [
-        t
-        for t in axis.get_ticklabels()
-        if t.get_visible() and t.get_text() and low - span <= t.get_position()[k] <= high + span
-    ]
-
-
-def _apart(labels: list[Text], renderer: Any) -> bool:
-    """Whether no two tick labels of one axis overlap: their boxes, or for labels slanted
-    alike (parallel strips, whose boxes overlap even when the text does not), the distance
-    between neighbouring baselines against a line's height."""
-    angle = labels[0].get_rotation() % 180 if labels else 0
-    if angle in (0, 90):
-        boxes = [t.get_window_extent(renderer).padded(-0.5) for t in labels]
-        return not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
-    line = 1.15 * labels[0].get_fontsize() * renderer.dpi / 72
-    ends = sorted(t.get_window_extent(renderer).x1 for t in labels)  # right-aligned at the tick
-    return all((b - a) * np.sin(np.radians(angle)) > line for a, b in itertools.pairwise(ends))
-
-
-def assert_laid_out(fig: Figure, width: float | None = None) -> None:
-    """Draw ``fig`` with Agg and check what a reader sees: ``width`` inches wide; tick
-    labels at least 6 pt and apart on every axis (colour bars too); every axes with its
-    labels, ticks, titles and colour-bar label inside the figure and clear of the others;
-    every legend inside the figure and clear of every axes."""
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    if width is not None:
-        assert fig.get_figwidth() == width
-    page = fig.bbox.padded(1)  # a pixel of rounding
-
-    def inside(box: Bbox, what: str) -> None:
-        assert page.x0 <= box.x0 and box.x1 <= page.x1, f"{what} cut off at a side"
-        assert page.y0 <= box.y0 and box.y1 <= page.y1, f"{what} cut off at the top or bottom"
-
-    boxes = []
-    for ax in fig.axes:
-        ticks = []
-        for axis in (ax.xaxis, ax.yaxis):
-            labels = _shown_ticklabels(axis)
-            assert all(t.get_fontsize() >= 6 for t in labels), "tick labels under 6 pt"
-            assert _apart(labels, renderer), [t.get_text() for t in labels]
-            ticks += labels
-        titles = [ax.title, ax._left_title, ax._right_title]
-        offsets = [ax.xaxis.get_offset_text(), ax.yaxis.get_offset_text()]
-        words = [t for t in [ax.xaxis.label, ax.yaxis.label, *titles, *offsets] if t.get_text()]
-        for a, b in itertools.combinations(words + ticks, 2):
-            if a in words or b in words:  # labels and titles apart from each other and ticks
-                apart = a.get_window_extent(renderer).padded(-0.5)
-                assert not apart.overlaps(b.get_window_extent(renderer).padded(-0.5)), (
-                    f"{a.get_text()!r} overlaps {b.get_text()!r}"
-                )
-        name = ax.get_title(loc="left") or ax.get_label()
-        box = ax.get_tightbbox(renderer)
-        assert box is not None
-        inside(box, f"axes {name!r}")
-        boxes.append((name, box.padded(-1)))
-    for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
-        assert not box_a.overlaps(box_b), f"axes {a!r} and {b!r} overlap"
-    for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
-        if legend is not None:
-            box = legend.get_window_extent(renderer)
-            inside(box, "legend")
-            if legend in fig.legends:
-                for name, other in boxes:
-                    assert not box.padded(-1).overlaps(other), f"legend over axes {name!r}"
-    legends = [legend.get_window_extent(renderer) for legend in fig.legends]
-    for text in fig.texts:  # a figure title or a label shared by the panels
-        box = text.get_window_extent(renderer)
-        inside(box, f"text {text.get_text()!r}")
-        for other in legends + [b for _, b in boxes]:
-            assert not box.padded(-1).overlaps(other), f"text {text.get_text()!r} overlaps"
 
 
 def test_the_layout_check_catches_collisions_and_clipping() -> None:

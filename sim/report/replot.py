@@ -61,7 +61,12 @@ def _sweep(tables: SweepTables) -> dict[str, Drawing]:
         return {}
     cells = tables.cells()
     axes, metrics = list(tables.axes), list(tables.metrics)
-    return {"sweep": (lambda w: sweep_figure(cells, axes, metrics, width=w), tables)}
+    players = tables.scenario.players
+
+    def draw(w: str | float) -> Figure:
+        return sweep_figure(cells, axes, metrics, width=w, players=players)
+
+    return {"sweep": (draw, tables)}
 
 
 def folder_figures(folder: Path | str) -> dict[str, Drawing]:

@@ -81,7 +81,9 @@ def sweep_figures(folder: Path, plan: SweepPlan, cells: pd.DataFrame) -> list[st
     from sim.report.sweep_plot import sweep_figure
 
     (folder / "figures").mkdir(exist_ok=True)
-    fig = sweep_figure(cells, list(plan.grid.paths), list(plan.metrics))
+    fig = sweep_figure(
+        cells, list(plan.grid.paths), list(plan.metrics), players=plan.scenario.players
+    )
     return save_figure(fig, folder / "figures" / "sweep", plan)
 
 
