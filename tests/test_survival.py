@@ -243,8 +243,11 @@ def test_survival_figure_renders_two_curves_and_a_term(tmp_path: Path) -> None:
     assert list(term_line.get_xdata()) == [90, 90]  # type: ignore[attr-defined]
     assert ax.get_xlabel() == "days since the truce began"
     assert ax.get_ylabel() == "share of truces unbroken" and ax.get_ylim()[0] == 0
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert ax.get_legend() is None  # below the axes, where it hides no curve
+    (legend,) = fig.legends
+    labels = [t.get_text() for t in legend.get_texts()]
     assert labels == ["geneva (n=3, 2 breaches)", "london (n=3, 1 breaches)", "term, 90 days"]
+    assert ax.get_title(loc="left") == "truces"
     pdf, png = tmp_path / "km.pdf", tmp_path / "km.png"
     fig.savefig(pdf)
     fig.savefig(png, dpi=80)
