@@ -122,6 +122,18 @@ def test_plot_redraws_what_the_command_wrote(
     assert result.exit_code == 0, result.output
     assert figure_files(folder) == written
     assert result.output.count("wrote ") == len(written)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    scenario = manifest["scenario"]
+    for pdf in sorted((folder / "figures").glob("*.pdf")):  # each a valid PDF, provenance in
+        meta = PdfReader(pdf).metadata
+        assert meta is not None and meta.title == scenario["name"], pdf.name
+        stage = pdf.stem in ("payoffs", "feasible")  # the stage game: no seed is used
+        seed = "none" if stage else str(manifest["seed"])
+        assert (
+            meta.subject
+            == f"scenario {scenario['name']}; sha256 {scenario['sha256']}; seed {seed}"
+        )
+        assert meta.creator == f"escalation-sim {sim.__version__}"
     tables = {p.name for p in folder.iterdir()}
     assert tables == {p.name for p in folders[name].iterdir()}  # no table touched or added
 
