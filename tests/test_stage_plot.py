@@ -20,14 +20,13 @@ from matplotlib.text import Text
 import sim
 from sim.analysis.stage import StageGame
 from sim.model import Game, Instrument
+from sim.report.layout import index_ticks, wrap
 from sim.report.stage_plot import (
     feasible_data,
     feasible_figure,
-    index_ticks,
     payoff_heatmap_data,
     payoffs_figure,
     shorten,
-    wrap,
 )
 from sim.report.style import player_colour
 

@@ -18,15 +18,9 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from sim.report.layout import tick_plan, wrap_name
 from sim.report.style import player_colour, series_colour
-from sim.report.sweep_plot import (
-    cell_texts,
-    metric_player,
-    sweep_figure,
-    sweep_panels,
-    tick_plan,
-    wrap_name,
-)
+from sim.report.sweep_plot import cell_texts, metric_player, sweep_figure, sweep_panels
 
 PNG = b"\x89PNG\r\n\x1a\n"
 WIDTHS = [("one", 3.5), ("two", 7.0)]

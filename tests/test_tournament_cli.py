@@ -169,7 +169,7 @@ def test_figure_data_and_drawing() -> None:
 
 
 def test_short_labels_stay_distinct() -> None:
-    from sim.report.stage_plot import unique_short
+    from sim.report.layout import unique_short
 
     labels = ["never_strike_first:ratio=0.5", "never_strike_first:ratio=0.25", "tit_for_tat"]
     short = unique_short(labels, 20)

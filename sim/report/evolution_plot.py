@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.report.stage_plot import figure_and_axes, unique_short
+from sim.report.layout import figure_and_axes, unique_short
 from sim.report.style import SERIES, inches, new_figure, paper_style, series_colour
 
 if TYPE_CHECKING:

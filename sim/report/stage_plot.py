@@ -12,7 +12,6 @@ read back from a results folder also has: ``name``, ``round``, ``players``, ``sh
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.analysis.stage import SEP
+from sim.report.layout import (
+    NARROW,
+    figure_and_axes,
+    index_ticks,
+    text_inches,
+    text_width,
+    wrap,
+)
 from sim.report.style import inches, new_figure, paper_style, player_colour, series_colour
 
 if TYPE_CHECKING:
@@ -36,7 +43,6 @@ __all__ = [
     "HeatmapData",
     "feasible_data",
     "feasible_figure",
-    "index_ticks",
     "payoff_heatmap_data",
     "payoffs_figure",
     "shorten",
@@ -51,10 +57,6 @@ LABELLED = 16
 ANNOTATED = 64
 #: Longest tick label before it is shortened with an ellipsis.
 LABEL_CHARS = 28
-#: Below this width (inches) a figure is laid out for one column: panels one above the other.
-NARROW = 5.0
-#: Mean width of a character in DejaVu Sans, as a share of the font size (for estimates).
-CHAR = 0.6
 
 
 @dataclass(frozen=True)
@@ -120,15 +122,6 @@ def _note(equilibria: Sequence[Equilibrium]) -> str:
     return "" if complete else f"mixed equilibria may be missing ({method})"
 
 
-def index_ticks(n: int, most: int = 8) -> IntArray:
-    """At most about ``most`` evenly spaced profile indices in ``0..n-1``, on a round step
-    (1, 2, 2.5 or 5 times a power of ten, an integer)."""
-    raw = max(1.0, (n - 1) / most)
-    steps = [m * 10.0 ** np.floor(np.log10(raw)) for m in (1, 2, 2.5, 5, 10)]
-    step = int(next(s for s in steps if s >= raw and s.is_integer()))
-    return np.arange(0, n, step, dtype=np.intp)
-
-
 def shorten(label: str, most: int = LABEL_CHARS) -> str:
     """``label`` in at most ``most`` characters: the longest instrument levels of a profile
     label are cut first (with an ellipsis), so every instrument stays visible."""
@@ -137,16 +130,6 @@ def shorten(label: str, most: int = LABEL_CHARS) -> str:
     while limit > 4 and sum(min(len(q), limit) for q in parts) + 3 * (len(parts) - 1) > most:
         limit -= 1
     return SEP.join(q if len(q) <= limit else q[: limit - 1] + "…" for q in parts)
-
-
-def unique_short(labels: Sequence[str], most: int) -> list[str]:
-    """``labels`` cut to ``most`` characters (with an ellipsis), keeping them distinct: a
-    label that would collide with another keeps its end instead of its start."""
-    short = [x if len(x) <= most else x[: most - 1] + "…" for x in labels]
-    for i, x in enumerate(short):
-        if short.count(x) > 1:
-            short[i] = labels[i] if len(labels[i]) <= most else "…" + labels[i][-(most - 1) :]
-    return short
 
 
 def payoff_heatmap_data(
@@ -185,52 +168,6 @@ def payoff_heatmap_data(
         annotate=annotate,
         note=_note(eqs),
     )
-
-
-def figure_and_axes(
-    ax: Sequence[Axes] | None, n: int, size: tuple[float, float]
-) -> tuple[Figure, list[Axes]]:
-    """A new constrained-layout figure with ``n`` panels side by side, or the given axes'."""
-    from matplotlib.figure import Figure
-
-    if ax is None:
-        fig = Figure(figsize=size, layout="constrained")
-        return fig, list(np.atleast_1d(fig.subplots(1, n)))
-    if len(ax) != n:
-        raise ValueError(f"this figure draws {n} panel(s): pass {n} axes")
-    root = ax[0].get_figure(root=True)
-    if not isinstance(root, Figure):
-        raise ValueError("ax must belong to a figure")
-    return root, list(ax)
-
-
-def text_inches(chars: int, size: float) -> float:
-    """About how wide ``chars`` characters are at font ``size`` (points), in inches."""
-    return chars * CHAR * size / 72
-
-
-@functools.cache
-def text_width(text: str, size: float) -> float:
-    """How wide ``text`` is in the paper style's font at ``size`` points, in inches."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
-
-    font = FontProperties(family="DejaVu Sans", size=size)
-    width, _, _ = TextToPath().get_text_width_height_descent(text, font, ismath=False)
-    return float(width) / 72
-
-
-def wrap(label: str, length: float, size: float = 8.0) -> str:
-    """``label`` broken at spaces into lines that fit ``length`` inches at font ``size``
-    (a word longer than a line stays whole)."""
-    words = label.split(" ")
-    lines = [words[0]]
-    for word in words[1:]:
-        if text_width(f"{lines[-1]} {word}", size) <= length:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
-    return "\n".join(lines)
 
 
 def _payoff_layout(

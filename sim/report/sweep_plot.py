@@ -17,7 +17,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.report.stage_plot import NARROW, figure_and_axes, index_ticks, text_inches, unique_short
+from sim.report.layout import (
+    NARROW,
+    TICK_FONT,
+    axes_inches,
+    figure_and_axes,
+    grid_xticks,
+    grid_yticks,
+    number_ticks,
+    text_inches,
+    tick_plan,
+    unique_short,
+    wrap_name,
+)
 from sim.report.style import inches, new_figure, paper_style, player_colour, series_colour
 
 if TYPE_CHECKING:
@@ -36,8 +48,6 @@ ANNOTATE = 8
 #: column, one or two heat maps go one per row);
 #: more metrics wrap into further rows.
 COLUMNS = {"line": (2, 3), "heat": (2, 3)}
-#: Font size of tick labels (the style's) and of values written in cells, in points.
-TICK_FONT = 7.0
 CELL_FONT = 6.0
 
 
@@ -180,90 +190,10 @@ def metric_player(metric: str, players: Sequence[str] = ("US", "CN")) -> int | N
     return next((p for p, who in enumerate(players[:2]) if who in parts), None)
 
 
-def wrap_name(name: str, length: float, size: float = 8.0) -> str:
-    """A dotted name broken after dots into lines that fit ``length`` inches at font
-    ``size`` (a part longer than a line stays whole).
-
-    >>> print(wrap_name("truce.Busan.breached_by.US", 1.2))
-    truce.Busan.
-    breached_by.US
-    """
-    most = max(8, int(length / text_inches(1, size)))
-    lines = [""]
-    for part in name.replace(".", ".\n").splitlines():
-        if lines[-1] and len(lines[-1]) + len(part) > most:
-            lines.append("")
-        lines[-1] += part
-    return "\n".join(lines)
-
-
 def _colour(name: str, players: Sequence[str], default: str = "black") -> str:
     """A player's colour for a name that belongs to it, else ``default``."""
     p = metric_player(name, players)
     return default if p is None else player_colour(p)
-
-
-def tick_plan(
-    labels: Sequence[str], length: float, categories: bool
-) -> tuple[NDArray[np.intp], bool, float]:
-    """Which of the x tick labels of grid positions ``0..n-1`` to show on an axis ``length``
-    inches long, whether slanted, and how far they reach down from the axis (inches): all
-    of them level when they fit; else numbers thinned to every k-th while at least three
-    fit level; else (categories, or numbers too crowded) slanted at 45 degrees, thinned
-    only if even so they would touch."""
-    n = len(labels)
-    line = 1.3 * TICK_FONT / 72  # a label's height, with the gap to the next
-    wide = max(text_inches(len(label), TICK_FONT) for label in labels) + 0.08
-    fit = int(length / wide)
-    if fit >= n or (not categories and fit >= 3):
-        return index_ticks(n, max(1, fit)), False, line
-    at = index_ticks(n, max(1, int(length * math.sin(math.pi / 4) / line)))
-    longest = max(len(labels[i]) for i in at)
-    return at, True, (text_inches(longest, TICK_FONT) + line) * math.sin(math.pi / 4)
-
-
-def _xticks(axis: Axes, labels: Sequence[str], length: float, categories: bool) -> None:
-    """The x tick labels of grid positions, as :func:`tick_plan` says."""
-    at, slanted, _ = tick_plan(labels, length, categories)
-    slant: dict[str, Any] = {"rotation": 45, "ha": "right", "rotation_mode": "anchor"}
-    axis.set_xticks(at, [labels[i] for i in at], **(slant if slanted else {}))
-
-
-def _yticks(axis: Axes, labels: Sequence[str], length: float) -> None:
-    """The y tick labels of grid positions, every k-th when they would touch."""
-    at = index_ticks(len(labels), max(1, int(length / (1.3 * TICK_FONT / 72))))
-    axis.set_yticks(at, [labels[i] for i in at])
-
-
-def number_ticks(low: float, high: float, length: float) -> tuple[list[float], list[str]]:
-    """Ticks on round steps between ``low`` and ``high`` for an axis ``length`` inches
-    long, as many as fit level with their labels (``:g``) apart, and the labels.
-
-    >>> number_ticks(0.0, 0.001, 1.4)
-    ([0.0, 0.0005, 0.001], ['0', '0.0005', '0.001'])
-    >>> number_ticks(0.0, 0.2, 2.5)[1]
-    ['0', '0.05', '0.1', '0.15', '0.2']
-    """
-    from matplotlib.ticker import MaxNLocator
-
-    if high <= low:
-        return [low], [f"{low:g}"]
-    span = 1e-9 * (high - low)
-    for most in range(8, 0, -1):
-        at = MaxNLocator(nbins=most, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
-        ticks = [float(f"{t:.12g}") for t in at if low - span <= t <= high + span]
-        labels = [f"{t:g}" for t in ticks]
-        room = sum(text_inches(len(t), TICK_FONT) for t in labels) + 0.12 * (len(labels) - 1)
-        if room <= length or len(ticks) <= 2:
-            return ticks, labels
-    return ticks, labels
-
-
-def _inches(axis: Axes) -> tuple[float, float]:
-    """About how wide and high given axes will be once laid out, in inches."""
-    box = axis.get_position()
-    w, h = axis.get_figure(root=True).get_size_inches()  # type: ignore[union-attr]
-    return 0.85 * box.width * w, 0.8 * box.height * h
 
 
 def _line(axis: Axes, p: SweepPanel, colour: str, size: tuple[float, float]) -> None:
@@ -286,7 +216,7 @@ def _line(axis: Axes, p: SweepPanel, colour: str, size: tuple[float, float]) -> 
         axis.errorbar(x[have], p.estimate[have], yerr=yerr, fmt="none", ecolor=colour, capsize=2)
         axis.plot(x, p.estimate, color=colour, marker="o", markersize=4, linestyle="none")
         axis.set_xlim(-0.5, len(x) - 0.5)
-        _xticks(axis, p.labels[0], size[0], categories=True)
+        grid_xticks(axis, p.labels[0], size[0], categories=True)
     nbins = max(3, min(5, int(size[1] / 0.25)))
     axis.yaxis.set_major_locator(MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10]))
     axis.grid(axis="y")
@@ -330,8 +260,8 @@ def _heat(fig: Figure, axis: Axes, p: SweepPanel, colour: str, size: tuple[float
         image.set_clim(0.0, 1.0)
     n_y, n_x = p.estimate.shape
     across, up = size
-    _xticks(axis, p.labels[0], across, categories=not p.numeric[0])
-    _yticks(axis, p.labels[1], up)
+    grid_xticks(axis, p.labels[0], across, categories=not p.numeric[0])
+    grid_yticks(axis, p.labels[1], up)
     axis.spines[:].set_visible(False)
     texts = cell_texts(p.estimate)
     longest = max(len(t) for row in texts for t in row)
@@ -430,7 +360,7 @@ def sweep_figure(
             given = [ax] if isinstance(ax, Axes) else list(ax)
             fig, drawn = figure_and_axes(given, n, (0, 0))
             bottom = left = set(drawn)
-            sizes = [_inches(axis) for axis in drawn]
+            sizes = [axes_inches(axis) for axis in drawn]
         others = 0
         for axis, p, size in zip(drawn, panels, sizes, strict=True):
             owner = metric_player(p.metric, players)
