@@ -62,3 +62,9 @@ def plot(
             written = plot_folder(results, _names(only, "--only"), formats, width)
         for name in written:
             typer.echo(f"wrote {results / name}")
+        if not written:
+            from sim.report.replot import folder_figures
+
+            _, missing = folder_figures(results)
+            why = "; ".join(f"{name}: {reason}" for name, reason in missing.items())
+            typer.echo(f"no figures to draw{': ' + why if why else ''}", err=True)

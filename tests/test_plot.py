@@ -175,7 +175,10 @@ def test_plot_bad_options_exit_2(
 
 def test_plot_bad_folders_exit_2(folders: dict[str, Path], tmp_path: Path) -> None:
     missing = invoke("plot", str(tmp_path / "none"))
-    assert missing.exit_code == 2 and "none: not a folder" in missing.output
+    assert missing.exit_code == 2 and "none: no such folder" in missing.output
+    (tmp_path / "file").write_text("x")
+    a_file = invoke("plot", str(tmp_path / "file"))
+    assert a_file.exit_code == 2 and "file: not a folder" in a_file.output
     empty = tmp_path / "empty"
     empty.mkdir()
     result = invoke("plot", str(empty))
@@ -403,3 +406,84 @@ def test_population_figures_into_given_axes(folders: dict[str, Path]) -> None:
     assert truce_survival_figure(res, ax=ax) is fig
     named = [name for name, curve in res.survival().items() if curve.n]
     assert [line.get_gid() for line in ax.get_lines()].count("survival") == len(named)
+
+
+# ------------------------------------------------------------------ damaged and partial folders
+
+
+@pytest.mark.parametrize(
+    ("name", "table", "content", "message"),
+    [
+        ("run", "rounds.csv", "", "rounds.csv: empty; expected a header and rows"),
+        ("run", "rounds.csv", "HEADER", "rounds.csv: a header but no rows"),
+        ("tournament", "ranking.csv", "HEADER", "ranking.csv: a header but no rows"),
+        ("evolve", "trajectory.csv", "HEADER", "trajectory.csv: a header but no rows"),
+        ("sweep", "cells.csv", "HEADER", "cells.csv: a header but no rows"),
+        ("equilibria", "payoffs.csv", "HEADER", "payoffs.csv: a header but no rows"),
+        ("run", "truces.csv", "DATES", "truces.csv: column start_date: expected dates"),
+        ("run", "rounds.csv", "COLUMNS", "figure timeline: its tables do not hold what it"),
+    ],
+)
+def test_damaged_tables_exit_2_naming_them(
+    name: str, table: str, content: str, message: str, folders: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / name
+    shutil.copytree(folders[name], folder)
+    path = folder / table
+    lines = path.read_text().splitlines()
+    if content == "HEADER":
+        content = lines[0] + "\n"
+    elif content == "DATES":
+        content = "\n".join([lines[0], *(x.replace("2025-", "20x5-") for x in lines[1:])])
+    elif content == "COLUMNS":  # the first five columns only
+        content = "\n".join(",".join(x.split(",")[:5]) for x in lines)
+    path.write_text(content)
+    result = invoke("plot", str(folder))
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_missing_figures_say_why(folders: dict[str, Path], tmp_path: Path) -> None:
+    """A run written with --no-figures has no stage game to draw; a sweep of three
+    parameters has no figure, and plot says so and exits 0."""
+    folder = tmp_path / "bare"
+    args = [*COMMANDS["run-stage"][:-1], str(folder), "--no-figures"]
+    assert invoke(*args).exit_code == 0
+    result = invoke("plot", str(folder), "--only", "payoffs")
+    assert result.exit_code == 2
+    assert "no figure 'payoffs' (the run was written without figures (--no-figures)" in (
+        result.output
+    )
+    assert invoke("plot", str(folder)).exit_code == 0
+    assert figure_files(folder) == {"timeline.pdf", "timeline.png"}
+    sweep = tmp_path / "three"
+    grid = ["--grid", "noise.execution=0,0.1", "--grid", "noise.perception=0,0.1"]
+    grid += ["--grid", "players.CN.strategy=tit_for_tat,grim_trigger"]
+    args = ["sweep", IPD, *grid, "--metric", "peace_share", "--matches", "5", "--workers", "1"]
+    assert invoke(*args, "--out", str(sweep)).exit_code == 0
+    result = invoke("plot", str(sweep))
+    assert result.exit_code == 0
+    assert "no figures to draw: sweep: figures show one or two swept parameters" in (result.output)
+
+
+def test_plot_folder_takes_names_as_strings_and_writes_each_format_once(
+    folders: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(folders["run"], folder)
+    assert plot_folder(folder, only="survival", formats="svg") == ["figures/survival.svg"]
+    result = invoke("plot", str(folder), "--only", "survival", "--format", "png,png")
+    assert result.exit_code == 0 and result.output.count("wrote ") == 1
+
+
+def test_older_tournament_manifests_keep_the_player_order(
+    folders: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "tournament"
+    shutil.copytree(folders["tournament"], folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    resolved = manifest["scenario"]["resolved"]
+    manifest["scenario"]["resolved"] = json.loads(json.dumps(resolved, sort_keys=True))
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    _, tables = read_folder(folder)
+    assert tables.scenario.players == ("US", "CN")  # type: ignore[union-attr]

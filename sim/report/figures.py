@@ -105,6 +105,7 @@ def timeline_figure(
     (7 in, three a row) or inches.
     """
     import matplotlib.dates as mdates
+    from matplotlib.legend_handler import HandlerTuple
 
     data = timeline_data(result)
     game = result.scenario.game
@@ -154,12 +155,14 @@ def timeline_figure(
             axis.plot(d["x"], d["mean"], color=colour, label="mean")
             top = inst.n_levels - 1
             axis.set_ylim(-0.2, top + 0.2)
-            ticks, unit = ladder_ticks(inst.labels, inst.values, inst.unit, 10 if narrow else 14)
+            ticks, unit = ladder_ticks(inst.labels, inst.values, inst.unit, 12 if narrow else 14)
             step = max(1, -(-len(ticks) // 5))  # at most about five tick labels
             axis.set_yticks(range(0, top + 1, step), ticks[::step])
             title = f"{player} {inst.name}"
-            if unit and len(title) + len(unit) <= (20 if narrow else 40):  # else it overflows
+            if unit and len(title) + len(unit) <= (20 if narrow else 40):
                 title += f" ({unit})"
+            elif unit:  # it would overflow the panel's title
+                axis.set_ylabel(unit, fontsize=7)
             axis.set_title(title, color=colour)
             axis.grid(axis="y")
             if dated:
@@ -174,10 +177,28 @@ def timeline_figure(
                 axis.xaxis.set_tick_params(labelbottom=True)
         handles, labels = axes[0].get_legend_handles_labels()
         unique = dict(zip(labels, handles, strict=True))  # one entry per truce period is enough
+        owners = sorted({inst.owner for inst in game.instruments})
+        for key in ("5-95%", "25-75%", "mean"):  # one swatch per player colour on the panels
+            unique[key] = tuple(_recoloured(unique[key], player_colour(p)) for p in owners)
         fig.legend(
-            unique.values(), unique.keys(), loc="outside lower center", ncols=3 if narrow else 5
+            unique.values(),
+            unique.keys(),
+            loc="outside lower center",
+            ncols=3 if narrow else 5,
+            handler_map={tuple: HandlerTuple(ndivide=None)},
         )
     return fig
+
+
+def _recoloured(handle: Any, colour: str) -> Any:
+    """A copy of a legend handle (a band or a line) in ``colour``, for a legend shared by
+    panels in both players' colours."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    if isinstance(handle, Line2D):
+        return Line2D([], [], color=colour, linewidth=handle.get_linewidth())
+    return Patch(color=colour, alpha=handle.get_alpha(), linewidth=0)
 
 
 def figure_metadata(source: Any) -> dict[str, str]:

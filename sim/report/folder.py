@@ -57,19 +57,29 @@ def _json(path: Path) -> dict[str, Any]:
     return data
 
 
-def _csv(path: Path, dates: tuple[str, ...] = ()) -> pd.DataFrame:
-    """A table of the folder; the named date columns (when present) as datetimes."""
+def _csv(path: Path, dates: tuple[str, ...] = (), *, rows: bool = True) -> pd.DataFrame:
+    """A table of the folder; the named date columns (when present) as datetimes. Unless
+    ``rows`` is false, a table without rows is an error (a truncated file)."""
     import pandas as pd
 
     try:
         frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
     except FileNotFoundError:
         raise FolderError(f"{path}: missing; the folder is incomplete") from None
+    except pd.errors.EmptyDataError:
+        raise FolderError(f"{path}: empty; expected a header and rows") from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise FolderError(f"{path}: not readable as CSV ({exc})") from None
+    if rows and frame.empty:
+        raise FolderError(f"{path}: a header but no rows; the folder is incomplete")
     for column in dates:
         if column in frame:
-            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
+            try:
+                parsed = pd.to_datetime(frame[column], format="ISO8601")
+            except (ValueError, TypeError):
+                message = f"{path}: column {column}: expected dates such as 2025-11-10"
+                raise FolderError(message) from None
+            frame[column] = parsed.astype("datetime64[s]")
     return frame
 
 
@@ -81,13 +91,16 @@ def _manifest(folder: Path) -> dict[str, Any]:
 
 
 def _in_table_order(resolved: dict[str, Any], header: list[str]) -> dict[str, Any]:
-    """``resolved`` with its players and their instruments in the order of a run's
-    ``rounds.csv`` columns (``payoff_<player>``, ``<player>.<instrument>.mean``). Earlier
-    versions wrote the manifest's scenario with sorted keys, which lost that order."""
+    """``resolved`` with its players and their instruments in the order of a table's
+    columns: a run's ``rounds.csv`` (``payoff_<player>``, ``<player>.<instrument>.mean``) or
+    a tournament's ``scores.csv`` (``score_as_<player>``). Earlier versions wrote the
+    manifest's scenario with sorted keys, which lost that order (a sweep's folder has no
+    table that shows it)."""
     players = resolved.get("players")
     if not isinstance(players, dict):
         return resolved
     order = [c.removeprefix("payoff_") for c in header if c.startswith("payoff_")]
+    order = order or [c.removeprefix("score_as_") for c in header if c.startswith("score_as_")]
     if sorted(order) != sorted(players):
         return resolved
     ordered = {}
@@ -113,10 +126,11 @@ def _scenario(folder: Path, manifest: dict[str, Any]) -> Scenario:
     if not isinstance(document, dict) or "resolved" not in document:
         raise FolderError(f"{where}: scenario.resolved: missing")
     resolved = document["resolved"]
-    rounds = folder / "rounds.csv"
-    if rounds.exists():
-        with rounds.open() as fh:
-            resolved = _in_table_order(resolved, fh.readline().strip().split(","))
+    for name in ("rounds.csv", "scores.csv"):
+        if (folder / name).exists():
+            with (folder / name).open() as fh:
+                resolved = _in_table_order(resolved, fh.readline().strip().split(","))
+            break
     sc = Scenario.from_json(json.dumps(resolved), source=f"{where}: scenario")
     if document.get("sha256") not in (None, sc.sha256):
         raise FolderError(
@@ -129,6 +143,8 @@ def _scenario(folder: Path, manifest: dict[str, Any]) -> Scenario:
 def folder_kind(folder: Path | str) -> str:
     """Which command wrote the results folder (one of :data:`KINDS`), from its files."""
     folder = Path(folder)
+    if not folder.exists():
+        raise FolderError(f"{folder}: no such folder")
     if not folder.is_dir():
         raise FolderError(f"{folder}: not a folder")
     _manifest(folder)
@@ -179,7 +195,7 @@ class RunTables:
 
     @cached_property
     def _truces(self) -> pd.DataFrame:
-        frame = _csv(self.folder / "truces.csv", ("start_date", "end_date"))
+        frame = _csv(self.folder / "truces.csv", ("start_date", "end_date"), rows=False)
         for column in ("truce", "ended", "breached_by", "breach"):
             if column in frame:
                 frame[column] = frame[column].fillna("").astype(str)
@@ -216,7 +232,7 @@ class EvolutionTables:
         return _csv(self.folder / "trajectory.csv")
 
     def rest_points(self) -> pd.DataFrame:
-        return _csv(self.folder / "rest_points.csv")
+        return _csv(self.folder / "rest_points.csv", rows=False)
 
     def takeover(self) -> pd.DataFrame:
         return _csv(self.folder / "takeover.csv")
@@ -257,6 +273,11 @@ class StageTables:
             self._minmax = doc["minmax"]["mixed"]
         except (KeyError, IndexError, TypeError) as exc:
             raise FolderError(f"{folder / 'stage_game.json'}: missing {exc}") from None
+
+    @cached_property
+    def _payoffs(self) -> tuple[Any, Any, list[list[str]]]:
+        """The two payoff matrices and the profiles' labels, from ``payoffs.csv``."""
+        folder = self.folder
         table = _csv(folder / "payoffs.csv")
         p0, p1 = self.players
         try:
@@ -267,28 +288,32 @@ class StageTables:
                 raise FolderError(
                     f"{folder / 'payoffs.csv'}: {len(rows)} rows, expected {n0} x {n1}"
                 )
-            self._a = rows[f"{p0}_payoff"].to_numpy(dtype=float).reshape(n0, n1)
-            self._b = rows[f"{p1}_payoff"].to_numpy(dtype=float).reshape(n0, n1)
+            a = rows[f"{p0}_payoff"].to_numpy(dtype=float).reshape(n0, n1)
+            b = rows[f"{p1}_payoff"].to_numpy(dtype=float).reshape(n0, n1)
             first = [rows[rows[f"{p1}_profile"] == 0], rows[rows[f"{p0}_profile"] == 0]]
-            self._labels = [
+            labels = [
                 first[0][f"{p0}_levels"].astype(str).tolist(),
                 first[1][f"{p1}_levels"].astype(str).tolist(),
             ]
         except KeyError as exc:
             raise FolderError(f"{folder / 'payoffs.csv'}: no column {exc}") from None
+        except (TypeError, ValueError) as exc:
+            raise FolderError(f"{folder / 'payoffs.csv'}: {exc}") from None
+        return a, b, labels
 
     @property
     def shape(self) -> tuple[int, int]:
-        return (self._a.shape[0], self._a.shape[1])
+        a = self._payoffs[0]
+        return (a.shape[0], a.shape[1])
 
     def instruments(self, player: int) -> list[str]:
         return list(self._instruments[player])
 
     def labels(self, player: int) -> list[str]:
-        return list(self._labels[player])
+        return list(self._payoffs[2][player])
 
     def matrices(self) -> tuple[Any, Any]:
-        return self._a, self._b
+        return self._payoffs[0], self._payoffs[1]
 
     def feasible_region(self) -> FeasibleRegion:
         from sim.analysis.folk import FeasibleRegion
@@ -363,5 +388,10 @@ def read_folder(folder: Path | str) -> tuple[str, Tables]:
         return kind, SweepTables(
             folder, sc, seed, tuple(definition["grid"]), tuple(definition["metrics"])
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise FolderError(f"{folder / 'manifest.json'}: {exc}") from None
+    except KeyError as exc:
+        raise FolderError(f"{folder / 'manifest.json'}: no field {exc}") from None
+    except (TypeError, ValueError) as exc:
+        raise FolderError(
+            f"{folder / 'manifest.json'}: seed, matches, method or sweep is not what a "
+            f"results folder holds ({exc})"
+        ) from None
