@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.report.layout import figure_and_axes, unique_short
+from sim.report.layout import given_axes, unique_short
 from sim.report.style import SERIES, inches, new_figure, paper_style, series_colour
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def evolution_figure(
                 fig = new_figure(w, 2.4 + 0.13 * legend_rows if narrow else 3.0)
                 axis = fig.subplots()
             else:
-                fig, (axis,) = figure_and_axes(ax, 1, (w, 0))
+                fig, (axis,) = given_axes(ax, 1)
             for i, label in enumerate(d.labels):
                 axis.plot(
                     d.x,
@@ -119,7 +119,7 @@ def evolution_figure(
                 fig = new_figure(w, 2 * side + 0.3 if narrow else side + 0.4)
                 take, share = fig.subplots(2, 1) if narrow else fig.subplots(1, 2, sharey=True)
             else:
-                fig, (take, share) = figure_and_axes(ax, 2, (w, 0))
+                fig, (take, share) = given_axes(ax, 2)
             pos = np.arange(n)[::-1]
             p, low, high = d.y
             take.errorbar(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim._version import __version__
+from sim.report.layout import given_axes
 from sim.report.style import inches, new_figure, paper_style, player_colour
 
 if TYPE_CHECKING:
@@ -122,10 +123,7 @@ def timeline_figure(
                 extra.remove()
             labelled = set(axes[-cols:])  # no panel below them
         else:
-            axes = list(ax)
-            if len(axes) != k:
-                raise ValueError(f"timeline_figure draws {k} panels: pass {k} axes")
-            fig = axes[0].figure
+            fig, axes = given_axes(ax, k)
             labelled = set(axes)
         narrow = fig.get_figwidth() < 5
         periods = truce_periods(result)

@@ -142,12 +142,20 @@ def _scenario(folder: Path, manifest: dict[str, Any]) -> Scenario:
 
 def folder_kind(folder: Path | str) -> str:
     """Which command wrote the results folder (one of :data:`KINDS`), from its files."""
-    folder = Path(folder)
+    return _opened(Path(folder))[0]
+
+
+def _opened(folder: Path) -> tuple[str, dict[str, Any]]:
+    """The folder's kind (see :func:`folder_kind`) and its manifest."""
     if not folder.exists():
         raise FolderError(f"{folder}: no such folder")
     if not folder.is_dir():
         raise FolderError(f"{folder}: not a folder")
-    _manifest(folder)
+    manifest = _manifest(folder)
+    return _kind(folder), manifest
+
+
+def _kind(folder: Path) -> str:
     if (folder / "cells.csv").exists():
         return "sweep"
     if (folder / "trajectory.csv").exists() or (folder / "takeover.csv").exists():
@@ -333,7 +341,11 @@ class StageTables:
 
     def equilibria(self) -> EquilibriumSet:
         """The equilibria of ``equilibria.csv``, with what ``stage_game.json`` says of the
-        list (method, completeness)."""
+        list (method, completeness); read once."""
+        return self._equilibria
+
+    @cached_property
+    def _equilibria(self) -> EquilibriumSet:
         from sim.analysis.equilibria import Equilibrium, EquilibriumSet
 
         table = _csv(self.folder / "equilibria.csv")
@@ -370,8 +382,7 @@ Tables = RunTables | TournamentTables | EvolutionTables | SweepTables | StageTab
 def read_folder(folder: Path | str) -> tuple[str, Tables]:
     """The kind of the results folder (see :func:`folder_kind`) and its tables' reader."""
     folder = Path(folder)
-    kind = folder_kind(folder)
-    manifest = _manifest(folder)
+    kind, manifest = _opened(folder)
     if kind == "equilibria":
         return kind, StageTables(folder)
     sc = _scenario(folder, manifest)

@@ -45,17 +45,12 @@ def unique_short(labels: Sequence[str], most: int) -> list[str]:
     return short
 
 
-def figure_and_axes(
-    ax: Sequence[Axes] | None, n: int, size: tuple[float, float]
-) -> tuple[Figure, list[Axes]]:
-    """A new constrained-layout figure with ``n`` panels side by side, or the given axes'."""
+def given_axes(ax: Sequence[Axes], n: int) -> tuple[Figure, list[Axes]]:
+    """The figure of the ``n`` axes a caller passed to draw into, checked."""
     from matplotlib.figure import Figure
 
-    if ax is None:
-        fig = Figure(figsize=size, layout="constrained")
-        return fig, list(np.atleast_1d(fig.subplots(1, n)))
     if len(ax) != n:
-        raise ValueError(f"this figure draws {n} panel(s): pass {n} axes")
+        raise ValueError(f"this figure draws {n} panel{'s' if n != 1 else ''}: pass {n} axes")
     root = ax[0].get_figure(root=True)
     if not isinstance(root, Figure):
         raise ValueError("ax must belong to a figure")

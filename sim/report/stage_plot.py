@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from sim.analysis.stage import SEP
 from sim.report.layout import (
     NARROW,
-    figure_and_axes,
+    given_axes,
     index_ticks,
     text_inches,
     text_width,
@@ -240,7 +240,7 @@ def payoffs_figure(
             shape = (2, 1) if stacked else (1, 2)
             axes = list(fig.subplots(*shape, sharex=True, sharey=True).ravel())
         else:
-            fig, axes = figure_and_axes(ax, 2, (0, 0))
+            fig, axes = given_axes(ax, 2)
             stacked = False
             size = fig.get_size_inches()
             box = axes[0].get_position()
@@ -379,7 +379,7 @@ def feasible_figure(
             fig = new_figure(w, 3.6 if narrow else 3.8)
             axis = fig.subplots()
         else:
-            fig, (axis,) = figure_and_axes([ax], 1, (0, 0))
+            fig, (axis,) = given_axes([ax], 1)
             narrow = False
         n = len(d.points)  # dots smaller and lighter the more there are, under the regions
         dots: dict[str, Any] = {"s": 10 if n <= 64 else 4 if n <= 2000 else 1, "zorder": 1}

@@ -21,7 +21,7 @@ from sim.report.layout import (
     NARROW,
     TICK_FONT,
     axes_inches,
-    figure_and_axes,
+    given_axes,
     grid_xticks,
     grid_yticks,
     number_ticks,
@@ -358,7 +358,7 @@ def sweep_figure(
             sizes = [(panel_w, plot_h)] * n
         else:
             given = [ax] if isinstance(ax, Axes) else list(ax)
-            fig, drawn = figure_and_axes(given, n, (0, 0))
+            fig, drawn = given_axes(given, n)
             bottom = left = set(drawn)
             sizes = [axes_inches(axis) for axis in drawn]
         others = 0

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.report.layout import figure_and_axes, unique_short
+from sim.report.layout import given_axes, unique_short
 from sim.report.style import inches, new_figure, paper_style, series_colour
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def tournament_figure(
         labels = unique_short(d.labels, 18) if narrow else d.labels
         font = 6 if narrow or n > 12 else 7
         if ax is not None:
-            fig, (heat, dots) = figure_and_axes(ax, 2, (w, 0))
+            fig, (heat, dots) = given_axes(ax, 2)
         else:
             side = 0.5 + max(1.6, 0.13 * n)
             fig = new_figure(w, 2 * side + 1.4 if narrow else side + 1.0)
