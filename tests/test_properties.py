@@ -146,12 +146,10 @@ def assert_same_run(a: RunData, b: RunData) -> None:
 def first_escalation(
     levels: NDArray[np.integer], before: NDArray[np.integer]
 ) -> NDArray[np.int64]:
-    """First round in which any of the given instruments rises above its previous level,
-    per match (-1: never). ``levels`` is ``(R, k, n)``, ``before`` the initial ``(k,)``."""
-    prev = np.concatenate(
-        [np.broadcast_to(before[None, :, None], (1, *levels.shape[1:])), levels[:-1]]
-    ).astype(int)
-    up = (levels.astype(int) > prev).any(axis=1)  # (R, n)
+    """First round in which any of the given instruments stands above its level in force at
+    take-over (``before``, the initial ``(k,)``; no replay here), per match (-1: never): the
+    first strike of docs/model.md. ``levels`` is ``(R, k, n)``."""
+    up = (levels.astype(int) > before[None, :, None].astype(int)).any(axis=1)  # (R, n)
     return np.where(up.any(axis=0), up.argmax(axis=0), -1)
 
 
@@ -327,10 +325,11 @@ def test_nice_check_detects_a_first_strike() -> None:
 @settings(max_examples=40, deadline=None)
 @given(plans(max_rounds=10), st.integers(1, 300), seeds)
 def test_reduce_agrees_with_trajectories(plan: Plan, matches: int, seed: int) -> None:
-    """first_round/first_who (from levels in effect), chosen_round/chosen_who (from intended
-    levels), steps, peace_rounds, final, totals, per-round payoff sums and level counts of
-    the reducer equal a direct computation on the full trajectories, and those equal the
-    round-by-round engine (the conftest helper)."""
+    """first_round/first_who (levels in effect above the levels in force), chosen_round/
+    chosen_who (intended levels above them and above the level entering the round), steps,
+    peace_rounds, final, totals, per-round payoff sums and level counts of the reducer
+    equal a direct computation on the full trajectories, and those equal the round-by-round
+    engine (the conftest helper)."""
     d = run_plan(plan, matches=matches, seed=seed, workers=1, sample=matches)
     game = plan.game
     lv = d.traj_levels.astype(int)  # (R, K, M)
@@ -364,9 +363,13 @@ def test_reduce_agrees_with_trajectories(plan: Plan, matches: int, seed: int) ->
                 d.level_counts[:, j, level], (lv[:, j] == level).sum(axis=1)
             )
     np.testing.assert_allclose(d.pay_sum, d.traj_payoffs.sum(axis=2), atol=1e-9)
-    # the first escalation a strategy chose: intended level above the level entering a round
+    # the first deliberate strike: an intended level above both the level in force at
+    # take-over and the level entering the round
     steps = run_steps(plan, matches, seed)
-    chose = np.stack([s.intended.astype(int) > s.before.astype(int) for s in steps])
+    in_force = init[:, None].astype(int)
+    chose = np.stack(
+        [s.intended.astype(int) > np.maximum(in_force, s.before.astype(int)) for s in steps]
+    )
     ch = [
         np.where(
             chose[:, game.of(p)].any(axis=1).any(axis=0),

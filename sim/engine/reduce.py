@@ -47,9 +47,11 @@ class RunData:
 
     Per match (``M`` matches): ``total`` and ``discounted`` ``(2, M)`` payoffs,
     ``first_round`` ``(M,)`` (-1: never), ``first_who`` ``(M,)`` (0, 1, 2 = both, -1 = none)
-    of the first escalation that happened (chosen or by execution noise), ``chosen_round``
-    and ``chosen_who`` likewise of the first escalation a strategy chose (intended level
-    above the current one),
+    of the first strike (docs/model.md, "Escalation"): the first round, from the take-over
+    round on (round 0, or the first after a replay), in which a level stands above the
+    level in force at take-over, chosen or by execution noise; ``chosen_round`` and
+    ``chosen_who`` likewise of the first deliberate strike (a chosen level above both the
+    level in force at take-over and the level entering the round),
     ``steps`` ``(2, M)`` rungs stepped up, ``peace_rounds`` ``(M,)`` rounds with every
     instrument at baseline, ``final`` ``(K, M)``.
 
@@ -171,6 +173,9 @@ def reduce_rounds(
     weight = 1.0
     pending = chosen_pending = True  # some match has not escalated (by choice) yet
     chose = np.zeros((k, n), dtype=np.bool_)
+    above = np.zeros((k, n), dtype=np.bool_)
+    taken_over = plan.schedule.replay + 1  # first strikes are counted from this round on
+    in_force: NDArray[np.int8] | None = None  # the levels in force then
     for st in steps:
         t, lv = st.t, st.levels
         counts = out.level_counts[t]
@@ -206,10 +211,14 @@ def reduce_rounds(
         rises += rise
         ups = [rise[sp.start] if sp.stop - sp.start == 1 else rise[sp].any(axis=0) for sp in spans]
         out.escalating[t] = [np.count_nonzero(u) for u in ups]
-        if pending:
-            pending = _first(out.first_round, out.first_who, t, ups[0] != 0, ups[1] != 0)
-        if chosen_pending:
-            np.greater(st.intended, st.before, out=chose)
+        if t == taken_over:
+            in_force = st.before.copy()
+        if in_force is not None and pending:  # a level above the level in force
+            np.greater(lv, in_force, out=above)
+            a0, a1 = (np.any(above[sp], axis=0) for sp in spans)
+            pending = _first(out.first_round, out.first_who, t, a0, a1)
+        if in_force is not None and chosen_pending:  # a chosen rise above it
+            np.greater(st.intended, np.maximum(in_force, st.before), out=chose)
             c0, c1 = (np.any(chose[sp], axis=0) for sp in spans)
             chosen_pending = _first(out.chosen_round, out.chosen_who, t, c0, c1)
         if s:

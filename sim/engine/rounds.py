@@ -158,6 +158,10 @@ def iter_rounds(plan: Plan, n: int, streams: Streams, start: int = 0) -> Iterato
     ``max_step`` and noise); in replayed rounds every level follows the script, and
     neither kind of noise applies (the strategies still observe and decide, so their
     memory holds the replayed record when they take over).
+
+    In the first round whose choices take effect (round 0, or the round after the replay),
+    each strategy's :meth:`~sim.strategies.base.Strategy.take_over` sees the true state in
+    force (after the round's truce starts) before it decides.
     """
     game, rules, sched = plan.game, plan.rules, plan.schedule
     k = game.n_instruments
@@ -186,6 +190,7 @@ def iter_rounds(plan: Plan, n: int, streams: Streams, start: int = 0) -> Iterato
     truces = None
     if sched.active:
         truces = TruceState(game, sched, n, streams.truce if sched.random else None)
+    taken_over = sched.replay + 1  # the first round the strategies' choices take effect
     for t in range(rules.rounds):
         if game.decouples:
             exposure = game.exposure(t)
@@ -197,6 +202,13 @@ def iter_rounds(plan: Plan, n: int, streams: Streams, start: int = 0) -> Iterato
             off = seen_noise.draw()
             if not scripted:
                 seen = step_off(levels, *off, top)
+        if t == taken_over:  # the strategies take over from the state in force
+            for p in (0, 1):
+                own, opp = spans[p], spans[1 - p]
+                view = truces.view(p) if truces is not None else None
+                players[p].take_over(
+                    Observation(t, levels[own], levels[opp], exposure, chosen[own], view)
+                )
         intended = np.empty_like(levels)
         for p in (0, 1):
             own, opp = spans[p], spans[1 - p]

@@ -209,6 +209,19 @@ class Strategy(ABC):
         :meth:`decide` does, drawing the same uniforms; the test suite checks this."""
         return None
 
+    def take_over(self, obs: Observation) -> None:
+        """Take over from the state in force, once, before the first :meth:`decide` whose
+        choice takes effect: round 0, or the first round after a replay.
+
+        ``obs`` shows the true levels in force (no perception noise), the exposure and the
+        truce in force. A strategy whose memory reaches back in time (a lag, a counter, a
+        grudge) sets it here to what it would hold had that state stood for as long as the
+        memory reaches (after a replay, its memory already holds the replayed record: it
+        has observed and decided in every replayed round). The default does nothing, which
+        is right for a strategy that reads only the current observation.
+        """
+        return None
+
     @abstractmethod
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         """Target levels for the own instruments, shape ``(k_own, n_matches)``.

@@ -137,6 +137,9 @@ class TitForTwoTats(Strategy):
     def facts(cls, params: Any) -> Facts:
         return Facts(nice=True, retaliatory=True, forgiving=True, stochastic=False, memory_depth=2)
 
+    def take_over(self, obs: Observation) -> None:
+        self.before = obs.opp.astype(np.int64)  # the opponent held its levels in force
+
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         target = self.seat.mirror(np.minimum(obs.opp, self.before))
         self.before = obs.opp.copy()

@@ -194,6 +194,14 @@ class Lineup(Strategy):
     def validate(cls, params: Any, seat: Seat) -> list[str]:
         return [p for s in params.specs for p in s.cls.validate(s.params, seat)]
 
+    def take_over(self, obs: Observation) -> None:
+        if self._play is not None:  # automata start in their initial state (two-move games)
+            return
+        obs = _permuted(obs, self._order)
+        for part in self._parts:
+            if isinstance(part.strategy, Strategy):
+                part.strategy.take_over(_columns_of(obs, part.a, part.b))
+
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         self._draws.reset(rng)
         if self._play is not None:
@@ -205,19 +213,23 @@ class Lineup(Strategy):
         for part in self._parts:
             part.rng.used = 0
             a, b = part.a, part.b
-            view = Observation(
-                obs.t,
-                obs.own[:, a:b],
-                obs.opp[:, a:b],
-                obs.exposure,
-                None if obs.own_intended is None else obs.own_intended[:, a:b],
-                None if obs.truce is None else _truce_slice(obs.truce, a, b),
-            )
-            target = part.strategy.decide(view, part.rng)
+            target = part.strategy.decide(_columns_of(obs, a, b), part.rng)
             out[:, a:b] = np.clip(target, 0, top) if part.clip else target
         if self._inverse is not None:
             return out[:, self._inverse]
         return out
+
+
+def _columns_of(obs: Observation, a: int, b: int) -> Observation:
+    """The observation of the matches at (sorted) positions ``a..b-1``."""
+    return Observation(
+        obs.t,
+        obs.own[:, a:b],
+        obs.opp[:, a:b],
+        obs.exposure,
+        None if obs.own_intended is None else obs.own_intended[:, a:b],
+        None if obs.truce is None else _truce_slice(obs.truce, a, b),
+    )
 
 
 def _permuted(obs: Observation, order: NDArray[np.intp] | None) -> Observation:

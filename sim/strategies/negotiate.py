@@ -63,6 +63,11 @@ class EscalateToNegotiate(Strategy):
             nice=False, retaliatory=True, forgiving=False, stochastic=False, memory_depth=0
         )
 
+    def take_over(self, obs: Observation) -> None:
+        # Steps it "took" in replayed rounds were the record's, not its own: its interval
+        # counts from its first step after it takes over.
+        self.last[:] = -(10**9)
+
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         truce = obs.truce
         due = obs.t - self.last >= self.params.interval

@@ -66,9 +66,17 @@ class NeverStrikeFirst(Strategy):
     * ``spread``: climbs one rung on each instrument in turn, in the same order.
 
     With ``forgive`` it steps down as soon as the opponent does; without, it never steps
-    down. It never escalates while it has received no pain. It keeps a truce (stays within
-    its caps) until it sees the other side breach it. On the two-level prisoner's
-    dilemma with ``ratio=1`` it is tit-for-tat.
+    down. It keeps a truce (stays within its caps) until it sees the other side breach it.
+    On the two-level prisoner's dilemma with ``ratio=1`` it is tit-for-tat.
+
+    **The state in force.** It answers the pain the opponent inflicts *beyond* what the
+    opponent's levels in force when it took over inflict (:meth:`take_over`: round 0, or
+    the first round after a replay), both at this round's exposure, and it adds its answer
+    to its own levels in force then. So it holds the state it takes over (the record's
+    levels after a replay, a scenario's starting levels), climbs only when the opponent
+    climbs above that state, and steps down, with ``forgive``, when the opponent steps
+    down below it. From baseline (the usual start) this is the pain received itself. Its
+    lag memory starts full of that state: no pain beyond it.
     """
 
     name = "never_strike_first"
@@ -80,13 +88,17 @@ class NeverStrikeFirst(Strategy):
         game = seat.game
         k_own = len(seat.own)
         self.answer = np.array([i for i, _ in seat.pairs], dtype=np.int64)  # per opp position
-        self.memory = np.zeros((params.lag, k_own, n))  # pain received, newest first
+        self.memory = np.zeros((params.lag, k_own, n))  # pain beyond the state, newest first
+        # The state in force at take-over (baseline until then): own and opponent levels.
+        self.ref_own: LevelArray = np.zeros((k_own, n), dtype=np.int64)
+        self.ref_opp: LevelArray = np.zeros((len(seat.opp), n), dtype=np.int64)
         self._path_key: bytes | None = None
-        self._path: tuple[LevelArray, FloatArray] | None = None
+        self._path: tuple[LevelArray, FloatArray, int] | None = None
         self._mirror_key: bytes | None = None
         self._mirror: list[tuple[FloatArray, NDArray[np.intp]]] = []
-        # Pain received counts only as harm: a move that helps the player is no strike.
-        self.harm = np.maximum(game.pain, 0.0)
+        # Pain received counts only as harm (a move that helps the player is no strike), and
+        # a level's harm is the most of any rung up to it: a step down is never a strike.
+        self.harm = np.maximum.accumulate(np.maximum(game.pain, 0.0), axis=1)
         scale = float(np.max(game.pain)) if game.pain.size else 1.0
         self.tol = 1e-9 * max(scale, 1.0)
 
@@ -101,12 +113,13 @@ class NeverStrikeFirst(Strategy):
         )
 
     # -- pain bookkeeping -------------------------------------------------------------------
-    def _received(self, obs: Observation) -> FloatArray:
-        """Pain received last round, bucketed by answering own instrument: ``(k_own, n)``."""
+    def _received(self, opp: LevelArray, exposure: FloatArray) -> FloatArray:
+        """Pain that opponent levels ``opp`` inflict, bucketed by answering own instrument:
+        ``(k_own, n)``."""
         seat = self.seat
         out = np.zeros((len(seat.own), self.n))
         for jp, j in enumerate(seat.opp):
-            out[self.answer[jp]] += obs.exposure[j] * self.harm[j].take(obs.opp[jp])
+            out[self.answer[jp]] += exposure[j] * self.harm[j].take(opp[jp])
         return out
 
     def _own_pain(self, exposure: FloatArray) -> FloatArray:
@@ -127,9 +140,14 @@ class NeverStrikeFirst(Strategy):
             self._mirror_key = key
         return self._mirror
 
-    def _climb_path(self, exposure: FloatArray) -> tuple[LevelArray, FloatArray]:
-        """Profiles visited when climbing (most_leverage or spread), with their total pain."""
-        key = exposure.tobytes()
+    def _climb_path(
+        self, exposure: FloatArray, through: LevelArray
+    ) -> tuple[LevelArray, FloatArray, int]:
+        """Profiles visited when climbing (most_leverage or spread) from baseline to the
+        top through the profile ``through`` (the own state in force, ``(k_own,)``): first
+        up to it, each instrument no higher than its level there, then on to the top; with
+        their total pain and the index of ``through`` on the path."""
+        key = exposure.tobytes() + through.tobytes()
         if self._path is not None and self._path_key == key:
             return self._path
         game, seat = self.seat.game, self.seat
@@ -137,50 +155,100 @@ class NeverStrikeFirst(Strategy):
         top = game.n_levels[seat.own] - 1
         level = np.zeros(len(seat.own), dtype=np.int64)
         steps = [level.copy()]
-        if self.params.instrument_choice == "most_leverage":
-            for i in order:
-                for _ in range(top[i]):
-                    level[i] += 1
-                    steps.append(level.copy())
-        else:  # spread
-            while np.any(level < top):
+        at = 0
+        for bound in (np.asarray(through, dtype=np.int64), top):
+            if self.params.instrument_choice == "most_leverage":
                 for i in order:
-                    if level[i] < top[i]:
+                    while level[i] < bound[i]:
                         level[i] += 1
                         steps.append(level.copy())
+            else:  # spread
+                while np.any(level < bound):
+                    for i in order:
+                        if level[i] < bound[i]:
+                            level[i] += 1
+                            steps.append(level.copy())
+            if bound is not top:
+                at = len(steps) - 1
         pain = self._own_pain(exposure)
         total = np.maximum.accumulate(pain[np.arange(len(seat.own)), np.array(steps)].sum(axis=1))
         starts = _plateau_starts(total, self.tol)
         profiles = np.array(steps)[starts]  # each step replaced by the first of its plateau
-        self._path_key, self._path = key, (profiles, total)
+        self._path_key, self._path = key, (profiles, total, at)
         return self._path
+
+    # -- take-over --------------------------------------------------------------------------
+    def take_over(self, obs: Observation) -> None:
+        """Adopt the levels in force as the state it answers from; the lag memory holds no
+        pain beyond that state."""
+        self.ref_own = obs.own.astype(np.int64)
+        self.ref_opp = obs.opp.astype(np.int64)
+        self.memory[:] = 0.0
 
     # -- decision ---------------------------------------------------------------------------
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         p = self.params
-        received = self._received(obs)
-        if p.lag:  # answer what was received lag rounds before the last (zero until then)
+        e = obs.exposure
+        beyond = self._received(obs.opp, e) - self._received(self.ref_opp, e)
+        if p.lag:  # answer what was received lag rounds before the last (none until then)
             self.memory = np.roll(self.memory, 1, axis=0)
-            self.memory[0], received = received, self.memory[0].copy()
-        want = p.ratio * received  # (k_own, n), >= 0
-        total = want.sum(axis=0)
-        if p.cap is not None:
-            over = total > p.cap
-            want[:, over] *= p.cap / total[over]
-            np.minimum(total, p.cap, out=total)
+            self.memory[0], beyond = beyond, self.memory[0].copy()
+        answer = p.ratio * beyond  # (k_own, n): pain to add to (or take from) the state
+        ref = self.ref_own
         if p.instrument_choice == "mirror":
+            tables = self._mirror_tables(e)
+            want = np.empty_like(answer)
+            for i, (row, _) in enumerate(tables):
+                want[i] = np.maximum(row.take(ref[i]) + answer[i], 0.0)
+            self._cap(want, want.sum(axis=0))
             target = np.empty_like(obs.own)
-            for i, (row, starts) in enumerate(self._mirror_tables(obs.exposure)):
+            for i, (row, starts) in enumerate(tables):
                 target[i] = starts.take(_most_within(row, want[i], self.tol))
+            target = _hold(target, ref, answer, self.tol)
         else:
-            profiles, path_pain = self._climb_path(obs.exposure)
-            target = profiles[_most_within(path_pain, total, self.tol)].T.copy()
+            target = np.empty_like(obs.own)
+            total_answer = answer.sum(axis=0)
+            for cols, state in _groups(ref):
+                profiles, path_pain, at = self._climb_path(e, state)
+                want = np.maximum(path_pain[at] + total_answer[cols], 0.0)
+                self._cap(want[None, :], want)
+                chosen = profiles[_most_within(path_pain, want, self.tol)].T
+                sign = np.broadcast_to(total_answer[cols], chosen.shape)
+                target[:, cols] = _hold(chosen, ref[:, cols], sign, self.tol)
         if not p.forgive:
             np.maximum(target, obs.own, out=target)
         if obs.truce is not None:  # keeps a truce until the other side breaches it
             kept: LevelArray = obs.truce.keep(target, obs.opp)
             return kept
         return target
+
+    def _cap(self, want: FloatArray, total: FloatArray) -> None:
+        """Scale ``want`` (``(rows, n)``, in place) so that no match's total exceeds ``cap``."""
+        cap = self.params.cap
+        if cap is None:
+            return
+        over = total > cap
+        if over.any():
+            want[:, over] *= cap / total[over]
+
+
+def _hold(target: LevelArray, ref: LevelArray, answer: FloatArray, tol: float) -> LevelArray:
+    """``target`` kept on its side of the state in force ``ref``: the state itself where
+    there is nothing to answer, no lower where the answer adds pain, no higher where it
+    takes pain away (a level that adds no pain is never climbed to)."""
+    up, down = answer > tol, answer < -tol
+    held = np.where(up, np.maximum(target, ref), np.where(down, np.minimum(target, ref), ref))
+    return held.astype(target.dtype, copy=False)
+
+
+def _groups(ref: LevelArray) -> list[tuple[NDArray[np.intp], LevelArray]]:
+    """Matches grouped by their own state in force: ``(columns, state)`` per distinct state
+    (after a replay or from the starting levels, every match has the same one)."""
+    if ref.shape[1] == 0 or np.all(ref == ref[:, :1]):
+        return [(np.arange(ref.shape[1]), ref[:, 0].copy())]
+    states, inverse = np.unique(ref, axis=1, return_inverse=True)
+    groups = range(states.shape[1])
+    return [(np.flatnonzero(inverse.ravel() == g), states[:, g].copy()) for g in groups]
 
 
 def _most_within(pain: FloatArray, want: FloatArray, tol: float) -> NDArray[np.intp]:
