@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from sim.cli_progress import progress, status
+from sim.intervals import span, text
 
 app = typer.Typer(
     name="escalate",
@@ -182,8 +183,7 @@ def _print_summary(res: Any) -> None:
             continue
         if name.startswith("outlook.") and ".".join(name.split(".")[2:4]) not in rates:
             continue  # the table shows the outlook of rates (tariffs); the file has all
-        ci = "" if m["ci_low"] != m["ci_low"] else f"[{m['ci_low']:.4g}, {m['ci_high']:.4g}]"
-        table.add_row(name, f"{m['estimate']:.4g}", ci)
+        table.add_row(name, text(m["estimate"]), span(m["ci_low"], m["ci_high"]))
     Console(width=100).print(table)
 
 

@@ -12,6 +12,7 @@ import typer
 
 from sim.cli import BadInput, DebugOpt, _handled, _load, app
 from sim.cli_progress import progress, status
+from sim.intervals import span, text
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="SCENARIO")]
 StrategiesOpt = Annotated[
@@ -141,8 +142,8 @@ def _print_ranking(res: Any) -> None:
         table.add_row(
             str(row.rank),
             row.label,
-            f"{row.score:.4g}",
-            f"[{row.ci_low:.4g}, {row.ci_high:.4g}]",
+            text(row.score),
+            span(row.ci_low, row.ci_high),
             f"{row.wins}/{row.matches}",
             f"{row.peace_share:.3f}",
         )
@@ -258,8 +259,8 @@ def _print_evolution(evo: Any) -> None:
         for row, share in zip(takeover.itertuples(), evo.abundance, strict=True):
             table.add_row(
                 row.strategy,
-                f"{row.probability:.3f}",
-                f"[{row.ci_low:.3f}, {row.ci_high:.3f}]",
+                text(row.probability, 3),
+                span(row.ci_low, row.ci_high, 3),
                 f"{share:.3f}",
             )
     Console(width=110).print(table)

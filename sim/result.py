@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.engine.reduce import BOTH, NOBODY, RunData
+from sim.intervals import mean, point, share
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -199,8 +200,9 @@ class Result:
     def metrics(self) -> dict[str, dict[str, Any]]:
         """The summary as ``{name: {estimate, ci_low, ci_high, description}}``.
 
-        Means use Student-t intervals over matches; shares use Wilson score intervals
-        (``scipy.stats.binomtest``). Names are stable: every name is present whatever
+        Intervals are 95% and come from :mod:`sim.intervals`: Wilson for shares, Student-t
+        for means (a percentile bootstrap for a bounded mean whose t interval would leave
+        its range). Names are stable: every name is present whatever
         happened in the run (NaN where a metric is undefined, e.g. the median round of a
         first escalation when no match escalated), and sweeps refer to them.
         """
@@ -209,10 +211,10 @@ class Result:
         out: dict[str, dict[str, Any]] = {}
         unit = self.scenario.data.scenario.payoff_unit
         for p, name in enumerate(game.players):
-            out[f"payoff.{name}.mean"] = _mean(
+            out[f"payoff.{name}.mean"] = mean(
                 d.total[p] / r, f"{name}'s mean payoff per round ({unit})"
             )
-            out[f"payoff.{name}.discounted"] = _mean(
+            out[f"payoff.{name}.discounted"] = mean(
                 d.discounted[p],
                 f"{name}'s discounted payoff summed over rounds "
                 f"(sum of discount^t x payoff; {unit} x rounds)",
@@ -229,27 +231,37 @@ class Result:
             )
         )
         first = d.first_round[escalated]
-        out["escalation.first_round.median"] = _point(
+        out["escalation.first_round.median"] = point(
             float(np.median(first)) if first.size else math.nan,
             "median round of the first escalation (escalated matches; NaN when none did)",
         )
         for p, name in enumerate(game.players):
-            out[f"escalation.steps.{name}"] = _mean(
-                d.steps[p].astype(float), f"rungs {name} stepped up per match (chosen or noise)"
+            out[f"escalation.steps.{name}"] = mean(
+                d.steps[p].astype(float),
+                f"rungs {name} stepped up per match (chosen or noise)",
+                bounds=(0.0, math.inf),
             )
-        out["peace_share"] = _mean(
-            d.peace_rounds / r, "share of rounds with every instrument at baseline"
+        out["peace_share"] = mean(
+            d.peace_rounds / r,
+            "share of rounds with every instrument at baseline (mean over matches)",
+            bounds=(0.0, 1.0),
         )
         for j, inst in enumerate(game.instruments):
             key = f"{game.players[inst.owner]}.{inst.name}"
-            out[f"level.{key}.final"] = _mean(
-                d.final[j].astype(float), f"mean level (rung) of {key} in the last round"
+            out[f"level.{key}.final"] = mean(
+                d.final[j].astype(float),
+                f"mean level (rung) of {key} in the last round",
+                bounds=(0.0, float(inst.n_levels - 1)),
             )
         if self.has_truces:
             from sim.analysis.truces import outlook_metrics, truce_metrics
 
-            out["truce.share"] = _mean(d.truce_rounds / r, "share of rounds with a truce in force")
-            out["rapport.final"] = _mean(d.rapport_final, "rapport in the last round (0 to 1)")
+            out["truce.share"] = mean(
+                d.truce_rounds / r, "share of rounds with a truce in force", bounds=(0.0, 1.0)
+            )
+            out["rapport.final"] = mean(
+                d.rapport_final, "rapport in the last round (0 to 1)", bounds=(0.0, 1.0)
+            )
             out.update(truce_metrics(self))
             out.update(outlook_metrics(self))
         return out
@@ -266,14 +278,14 @@ def _first_movers(
     ``escalation.p_deliberate``) and where each player, or both at once, did it first."""
     m = happened.size
     name = "escalation.p_any" if key == "first" else "escalation.p_deliberate"
-    out = {name: _share(int(happened.sum()), m, f"share of matches where a player {verb}")}
+    out = {name: share(int(happened.sum()), m, f"share of matches where a player {verb}")}
     for code, label in [(0, players[0]), (1, players[1]), (BOTH, "both")]:
         text = (
             f"share of matches where {label} {verb} first"
             if code != BOTH
             else f"share of matches where both {verb} first, in the same round"
         )
-        out[f"escalation.{key}.{label}"] = _share(int(np.count_nonzero(who == code)), m, text)
+        out[f"escalation.{key}.{label}"] = share(int(np.count_nonzero(who == code)), m, text)
     return out
 
 
@@ -285,39 +297,3 @@ def count_quantile(counts: NDArray[np.int64], q: float) -> NDArray[np.int64]:
     reached = (cum >= need - 1e-9 * cum[:, -1:]) & (cum > 0)
     level: NDArray[np.int64] = np.argmax(reached, axis=1)
     return level
-
-
-def _point(x: float, description: str) -> dict[str, Any]:
-    return {"estimate": x, "ci_low": math.nan, "ci_high": math.nan, "description": description}
-
-
-def _mean(x: NDArray[np.floating], description: str) -> dict[str, Any]:
-    from scipy import stats
-
-    n = x.size
-    mean = float(x.mean())
-    if n < 2:
-        return _point(mean, description)
-    se = float(x.std(ddof=1)) / math.sqrt(n)
-    half = float(stats.t.ppf(0.975, n - 1)) * se
-    return {
-        "estimate": mean,
-        "ci_low": mean - half,
-        "ci_high": mean + half,
-        "description": description,
-    }
-
-
-def _share(k: int, n: int, description: str) -> dict[str, Any]:
-    """``k`` of ``n`` with its Wilson interval; NaN when ``n`` is 0 (a share of nothing)."""
-    from scipy import stats
-
-    if n == 0:
-        return _point(math.nan, description)
-    ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
-    return {
-        "estimate": k / n,
-        "ci_low": float(ci.low),
-        "ci_high": float(ci.high),
-        "description": description,
-    }

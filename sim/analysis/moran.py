@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from sim.analysis.replicator import payoff_matrix
+from sim.intervals import share_interval
 
 __all__ = [
     "Fitness",
@@ -325,8 +326,6 @@ class MoranRuns:
     ) -> FixationEstimate:
         """Share of finished runs won by each strategy, with a binomial confidence interval
         (Wilson score or Clopper–Pearson); NaN when no run finished."""
-        from scipy.stats import binomtest
-
         n = self.initial.shape[0]
         done = self.fixed[self.fixed >= 0]
         wins = np.bincount(done, minlength=n)
@@ -334,10 +333,9 @@ class MoranRuns:
         if done.size:
             p = wins / done.size
             for i in range(n):
-                ci = binomtest(int(wins[i]), done.size).proportion_ci(
-                    confidence_level=confidence, method=method
+                low[i], high[i] = share_interval(
+                    int(wins[i]), done.size, confidence=confidence, method=method
                 )
-                low[i], high[i] = ci.low, ci.high
         return FixationEstimate(p, low, high, int(done.size), self.unfinished, confidence, method)
 
 

@@ -17,7 +17,6 @@ excluded, as in the Axelrod library's normalised scores).
 from __future__ import annotations
 
 import dataclasses
-import statistics
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from sim.engine.run import Progress, default_workers, processes_used, run_blocks
 from sim.engine.tally import merge_tallies, tally_rounds
 from sim.engine.two_move import eligible, play_two_move
 from sim.errors import Problem
+from sim.intervals import normal_interval
 from sim.strategies.base import Seat
 from sim.strategies.lineup import lineup
 from sim.strategies.registry import StrategyError, StrategySpec, names, parse, spec, text
@@ -185,19 +185,19 @@ class TournamentResult:
         payoff than its opponent) and played against them, and their peace share."""
         if self.n < 2:
             raise ValueError("a ranking needs at least two strategies")
-        z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
         st, n = self._stats, self.n
         off = ~np.eye(n, dtype=bool)
         score = np.where(off, st.score, 0.0).sum(axis=1) / (n - 1)
         se = np.sqrt(np.where(off, st.se**2, 0.0).sum(axis=1)) / (n - 1)
+        low, high = normal_interval(score, se, confidence=confidence)
         table = pd.DataFrame(
             {
                 "label": list(self.labels),
                 "strategy": [text(s) for s in self.specs],
                 "score": score,
                 "se": se,
-                "ci_low": score - z * se,
-                "ci_high": score + z * se,
+                "ci_low": low,
+                "ci_high": high,
                 "wins": np.where(off, st.wins, 0).sum(axis=1),
                 "matches": np.full(n, 2 * (n - 1) * self.matches),
                 "peace_share": np.where(off, st.peace, 0.0).sum(axis=1) / (n - 1),

@@ -9,12 +9,12 @@ than ``rounds``), so ``P(survives its term) = S(term)`` of the Kaplan–Meier cu
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.engine.truces import BREACH, ENDINGS, NOISE
+from sim.intervals import interval, mean, point, share
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,7 +62,6 @@ def truce_metrics(result: Result) -> dict[str, Metric]:
     once, by noise) and renewed at least once. Every name is present for every truce the
     scenario can have; a truce with no spell has 0 spells and NaN for the rest."""
     from sim.analysis.survival import kaplan_meier
-    from sim.result import _point, _share
 
     sp, game = result.data.spells, result.scenario.game
     plan = result.scenario.plan
@@ -73,22 +72,22 @@ def truce_metrics(result: Result) -> dict[str, Metric]:
         n = int(np.count_nonzero(mine))
         key = f"truce.{kind.name}"
         breached = sp.ended[mine] == BREACH
-        out[f"{key}.spells"] = _point(float(n), f"spells of the {kind.name} truce (all matches)")
+        out[f"{key}.spells"] = point(float(n), f"spells of the {kind.name} truce (all matches)")
         km = kaplan_meier(sp.rounds[mine], breached)  # all NaN without spells
         est, lo, hi = km.at(kind.term)
-        out[f"{key}.p_survive_term"] = _interval(
+        out[f"{key}.p_survive_term"] = interval(
             est,
             lo,
             hi,
             f"P(a {kind.name} truce is not breached within its term of {kind.term} {unit}) "
             "(Kaplan-Meier, 95% log-log band)",
         )
-        out[f"{key}.median"] = _interval(
+        out[f"{key}.median"] = interval(
             *km.median(),
             f"median survival of a {kind.name} truce, in {unit} (Kaplan-Meier; renewals "
             "continue a spell; NaN when more than half survive)",
         )
-        out[f"{key}.breached"] = _share(
+        out[f"{key}.breached"] = share(
             int(breached.sum()), n, f"share of {kind.name} spells ended by a breach"
         )
         who = sp.who[mine]
@@ -98,14 +97,14 @@ def truce_metrics(result: Result) -> dict[str, Metric]:
                 if p < 2
                 else f"share of {kind.name} spells that both breached in the same round"
             )
-            out[f"{key}.breached_by.{label}"] = _share(int(np.count_nonzero(who == p)), n, text)
-        out[f"{key}.breach_by_noise"] = _share(
+            out[f"{key}.breached_by.{label}"] = share(int(np.count_nonzero(who == p)), n, text)
+        out[f"{key}.breach_by_noise"] = share(
             int(np.count_nonzero(sp.breach[mine] == NOISE)),
             int(breached.sum()),
             f"share of {kind.name} breaches caused by execution noise (not chosen; NaN "
             "when none was breached)",
         )
-        out[f"{key}.renewed"] = _share(
+        out[f"{key}.renewed"] = share(
             int(np.count_nonzero(sp.renewals[mine] > 0)),
             n,
             f"share of {kind.name} spells renewed at least once",
@@ -116,15 +115,13 @@ def truce_metrics(result: Result) -> dict[str, Metric]:
 def outlook_metrics(result: Result) -> dict[str, Metric]:
     """With ``replay_until``: each instrument's level one and two years after it (when in
     the horizon): the mean value with a 95% interval, and the 5, 50 and 95% quantiles."""
-    from scipy import stats
-
-    from sim.result import _point, count_quantile
+    from sim.result import count_quantile
 
     sc = result.scenario
     cal, until = sc.plan.calendar, sc.data.simulation.replay_until
     if cal is None or until is None:
         return {}
-    game, d, m = sc.game, result.data, result.matches_count
+    game, d = sc.game, result.data
     out: dict[str, Metric] = {}
     for years in (1, 2):
         when = _add_years(until, years)
@@ -138,16 +135,15 @@ def outlook_metrics(result: Result) -> dict[str, Metric]:
                 inst.values if inst.values is not None else range(inst.n_levels), float
             )
             what = inst.unit or "rung"
-            mean = float(counts @ values / m)
-            var = float(counts @ (values - mean) ** 2) / max(m - 1, 1)
-            half = float(stats.t.ppf(0.975, max(m - 1, 1))) * math.sqrt(var / m)
             label = f"{game.players[inst.owner]} {inst.name} on {when} ({what})"
-            out[f"{key}.mean"] = _interval(
-                mean, mean - half, mean + half, f"mean {label}, {years} year(s) after replay"
+            out[f"{key}.mean"] = mean(
+                np.repeat(values, counts),
+                f"mean {label}, {years} year(s) after replay",
+                bounds=(float(values.min()), float(values.max())),
             )
             for q in (0.05, 0.5, 0.95):
                 level = int(count_quantile(counts[None, :], q)[0])
-                out[f"{key}.q{round(q * 100):02d}"] = _point(
+                out[f"{key}.q{round(q * 100):02d}"] = point(
                     float(values[level]), f"{round(q * 100)}% quantile of {label}"
                 )
     return out
@@ -158,7 +154,3 @@ def _add_years(date: dt.date, years: int) -> dt.date:
         return date.replace(year=date.year + years)
     except ValueError:  # 29 February
         return date.replace(year=date.year + years, day=28)
-
-
-def _interval(est: float, low: float, high: float, description: str) -> Metric:
-    return {"estimate": est, "ci_low": low, "ci_high": high, "description": description}
