@@ -96,6 +96,12 @@ class NeverStrikeFirst(Strategy):
         self._path: tuple[LevelArray, FloatArray, int] | None = None
         self._mirror_key: bytes | None = None
         self._mirror: list[tuple[FloatArray, NDArray[np.intp]]] = []
+        self._strict = False  # every own ladder's pain rises rung by rung (see _mirror_tables)
+        # The state in force as one column when every match has the same (the usual case).
+        self._ref_cols: tuple[LevelArray, LevelArray] | None = (
+            np.zeros(k_own, dtype=np.int64),
+            np.zeros(len(seat.opp), dtype=np.int64),
+        )
         # Pain received counts only as harm (a move that helps the player is no strike), and
         # a level's harm is the most of any rung up to it: a step down is never a strike.
         self.harm = np.maximum.accumulate(np.maximum(game.pain, 0.0), axis=1)
@@ -137,6 +143,9 @@ class NeverStrikeFirst(Strategy):
             for i in range(len(self.seat.own)):
                 row = pain[i, : int(self.seat.own_top[i, 0]) + 1]
                 self._mirror.append((row, _plateau_starts(row, self.tol)))
+            # With pain rising by more than the tolerance at every rung, the level chosen for
+            # the pain of a level in force is that level, so no hold is needed (_hold).
+            self._strict = all(np.all(np.diff(row) > 2 * self.tol) for row, _ in self._mirror)
             self._mirror_key = key
         return self._mirror
 
@@ -183,13 +192,28 @@ class NeverStrikeFirst(Strategy):
         pain beyond that state."""
         self.ref_own = obs.own.astype(np.int64)
         self.ref_opp = obs.opp.astype(np.int64)
+        self._ref_cols = None
+        same_own = bool(np.all(self.ref_own == self.ref_own[:, :1]))
+        if self.n and same_own and np.all(self.ref_opp == self.ref_opp[:, :1]):
+            self._ref_cols = (self.ref_own[:, 0].copy(), self.ref_opp[:, 0].copy())
         self.memory[:] = 0.0
+
+    def _received_in_force(self, exposure: FloatArray) -> FloatArray:
+        """The pain the opponent's levels in force inflict, bucketed as in :meth:`_received`:
+        ``(k_own, 1)`` when every match has the same state, else ``(k_own, n)``."""
+        if self._ref_cols is None:
+            return self._received(self.ref_opp, exposure)
+        out = np.zeros((len(self.seat.own), 1))
+        for jp, j in enumerate(self.seat.opp):
+            out[self.answer[jp], 0] += exposure[j] * self.harm[j, self._ref_cols[1][jp]]
+        return out
 
     # -- decision ---------------------------------------------------------------------------
     def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
         p = self.params
         e = obs.exposure
-        beyond = self._received(obs.opp, e) - self._received(self.ref_opp, e)
+        beyond = self._received(obs.opp, e)
+        beyond -= self._received_in_force(e)
         if p.lag:  # answer what was received lag rounds before the last (none until then)
             self.memory = np.roll(self.memory, 1, axis=0)
             self.memory[0], beyond = beyond, self.memory[0].copy()
@@ -197,14 +221,17 @@ class NeverStrikeFirst(Strategy):
         ref = self.ref_own
         if p.instrument_choice == "mirror":
             tables = self._mirror_tables(e)
+            same = self._ref_cols
             want = np.empty_like(answer)
             for i, (row, _) in enumerate(tables):
-                want[i] = np.maximum(row.take(ref[i]) + answer[i], 0.0)
+                base = row[same[0][i]] if same is not None else row.take(ref[i])
+                np.maximum(answer[i] + base, 0.0, out=want[i])
             self._cap(want, want.sum(axis=0))
             target = np.empty_like(obs.own)
             for i, (row, starts) in enumerate(tables):
                 target[i] = starts.take(_most_within(row, want[i], self.tol))
-            target = _hold(target, ref, answer, self.tol)
+            if p.cap is not None or not self._strict:
+                target = _hold(target, ref, answer, self.tol)
         else:
             target = np.empty_like(obs.own)
             total_answer = answer.sum(axis=0)
