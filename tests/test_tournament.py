@@ -196,6 +196,31 @@ def test_the_two_move_kernel_plays_exactly_as_the_strategies_code(
     assert np.array_equal(fast.peace, slow.peace)
 
 
+def test_a_two_move_game_that_starts_escalated_is_played_by_the_strategies(
+    ipd: sim.Scenario,
+) -> None:
+    """From a start above baseline the automata (whose initial state stands for a history
+    at baseline) give way to the strategies, which take over from the levels in force:
+    tit-for-two-tats facing an opponent that starts escalated and stays so answers at once
+    (it remembers the level in force as last round's), in a tournament as in a run."""
+    sc = ipd.replace({"players.CN.instruments.move.initial": 1, "noise.execution": 0.0})
+    assert automaton_of(spec("tit_for_two_tats"), Seat(sc.game, 0)) is None
+    entries = ["tit_for_two_tats", "always_escalate"]
+    t = tournament(sc, entries, matches=3, seed=1)
+    slow = tournament(sc, entries, matches=3, seed=1, automata=False)
+    assert np.array_equal(t.payoff, slow.payoff)
+    run = sim.simulate(
+        sc.replace(
+            {"players.US.strategy": "tit_for_two_tats", "players.CN.strategy": "always_escalate"}
+        ),
+        matches=3,
+        seed=1,
+        workers=1,
+    )
+    assert (run.data.final == 1).all()
+    assert (run.rounds()["US.move.mean"] == 1).all()  # escalated from round 0: no step down
+
+
 def test_no_automaton_outside_two_move_games() -> None:
     sc = sim.load_scenario("scenarios/us-china-baseline.toml")
     assert automaton_of(spec("tit_for_tat"), Seat(sc.game, 0)) is None

@@ -162,8 +162,12 @@ class AutomatonPlay:
 
 
 def automaton_of(spec: Any, seat: Seat) -> Automaton | None:
-    """The automaton of a strategy spec in ``seat``, or ``None`` when it has none there."""
-    if not two_move(seat):
+    """The automaton of a strategy spec in ``seat``, or ``None`` when it has none there.
+
+    Automata start in their initial state, which stands for a history at baseline: a game
+    that starts elsewhere is played by the strategies themselves, which take over from
+    the levels in force (:meth:`sim.strategies.base.Strategy.take_over`)."""
+    if not two_move(seat) or seat.game.initial_levels.any():
         return None
     result: Automaton | None = spec.cls.automaton(spec.params, seat)
     return result

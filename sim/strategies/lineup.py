@@ -195,7 +195,7 @@ class Lineup(Strategy):
         return [p for s in params.specs for p in s.cls.validate(s.params, seat)]
 
     def take_over(self, obs: Observation) -> None:
-        if self._play is not None:  # automata start in their initial state (two-move games)
+        if self._play is not None:  # automata: only for games that start at baseline
             return
         obs = _permuted(obs, self._order)
         for part in self._parts:
