@@ -271,9 +271,13 @@ def equilibria(
         str,
         typer.Option(
             metavar="NAME",
-            help="auto, pure, enummixed, enummixed-float, lcp, lcp-all or ipa.",
+            help="auto, pure, vertex (every extreme equilibrium) or lemke-howson (one).",
         ),
     ] = "auto",
+    exact: Annotated[
+        bool,
+        typer.Option("--exact", help="Compute the mixed equilibria in exact rationals."),
+    ] = False,
     time_limit: Annotated[
         float,
         typer.Option(
@@ -292,7 +296,7 @@ def equilibria(
     with _handled(debug):
         import datetime as dt
 
-        from sim.analysis.equilibria import METHODS
+        from sim.analysis.equilibria import ALIASES, METHODS
         from sim.analysis.stage import stage_game
         from sim.report.files import check_output
         from sim.report.stage_doc import INLINE_CELLS, stage_report
@@ -303,7 +307,7 @@ def equilibria(
             write_stage,
         )
 
-        if method not in METHODS:
+        if method not in METHODS and method not in ALIASES:
             raise BadInput(f"--method {method!r}: expected one of {', '.join(METHODS)}")
         started = dt.datetime.now(dt.UTC)
         sc = _load(scenario, set_)
@@ -311,7 +315,7 @@ def equilibria(
             check_output(out, force=force)  # before solving, not after
         stage = stage_game(sc, round=round_)
         with status(f"solving the {stage.shape[0]} x {stage.shape[1]} stage game"):
-            eqs = stage.equilibria(method=method, time_limit=time_limit)
+            eqs = stage.equilibria(method=method, time_limit=time_limit, exact=exact)
         matrices_file = None
         if out is not None:
             matrices_file = str(Path(out) / "payoffs.csv")

@@ -1,28 +1,25 @@
-"""Nash equilibria of a bimatrix game: pure ones from best-response masks, mixed ones from
-Gambit, every one checked as a mutual best response.
+"""Nash equilibria of a bimatrix game: pure ones from best-response masks, mixed ones by
+lexicographic vertex enumeration or Lemke–Howson (:mod:`sim.analysis.polytope`), every
+one checked as a mutual best response.
 
 Functions work on the payoff matrices ``a`` (row player) and ``b`` (column player), both
 ``(n0, n1)``. :func:`solve` first removes strictly dominated pure strategies, iterated:
 that keeps every Nash equilibrium (a strictly dominated strategy is never played in one)
 and often shrinks the scenario games, whose additive payoffs make most level profiles
-dominated, to a few profiles. It then picks a Gambit method by size (``auto``):
+dominated, to a few profiles. Then (``auto``):
 
 * one strategy left for a player: the other's best responses; done, complete;
-* at most 36 cells: vertex enumeration in exact rationals, complete (in floating point
-  when exact arithmetic runs out of time);
-* at most 12 x 12: vertex enumeration in floating point, complete up to rounding;
-* larger: one equilibrium by Lemke–Howson, restarted up to three times on the game with
-  its strategies in other (fixed) orders, which changes the path Gambit's floating-point
-  Lemke–Howson follows (it can stall on one order and finish at once on another).
+* at most :data:`ENUM_MAX` profiles a side: every extreme equilibrium by vertex
+  enumeration (:func:`sim.analysis.extreme.extreme_equilibria`), in exact rationals when
+  asked or when the reduced game has at most :data:`EXACT_CELLS` cells, and the maximal
+  Nash subsets they span in degenerate games; complete when it finishes;
+* larger, or when the enumeration runs out of time: one equilibrium by Lemke–Howson paths
+  from several labels at once (the first to end), with what the enumeration found;
+  never called complete.
 
-Each attempt may use a share of the time left: half for exact enumeration, three
-quarters for floating-point enumeration before Lemke–Howson, and a fifth of the limit
-for each of the four Lemke–Howson runs and for the approximation after them. When one
-runs out of time or Gambit fails on the game, the next takes over (iterated polymatrix
-approximation after the last Lemke–Howson run), and the result says which answered.
-
-Every method runs under one time limit. When it passes, the pure equilibria (always
-complete) are returned with ``timed_out`` set and a note saying which method stopped.
+Every method runs under one time limit; the enumeration may use
+:data:`ENUM_SHARE` of it and Lemke–Howson the rest. The pure equilibria are always all
+there.
 """
 
 from __future__ import annotations
@@ -30,16 +27,36 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.analysis import _gambit
+from sim.analysis.extreme import extreme_equilibria
+from sim.analysis.polytope import exact_solve, lemke_howson
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 
-METHODS = ("auto", "pure", *_gambit.METHODS)
+METHODS = ("auto", "pure", "vertex", "lemke-howson")
+#: Earlier names of the methods (Gambit's), still accepted: name -> (method, exact).
+ALIASES = {
+    "enummixed": ("vertex", True),
+    "enummixed-float": ("vertex", False),
+    "lcp": ("lemke-howson", False),
+}
+DESCRIPTION = {
+    "pure": "pure equilibria from best-response masks",
+    "dominance": "iterated strict dominance leaves one profile for a player",
+    "vertex": "vertex enumeration with lexicographic pivoting, every extreme equilibrium",
+    "lemke-howson": "Lemke-Howson paths from several labels, one equilibrium",
+}
+#: ``auto`` enumerates when the reduced game has at most this many profiles a side.
+ENUM_MAX = 24
+#: ``auto`` computes in exact rationals when the reduced game has at most this many cells.
+EXACT_CELLS = 36
+#: Share of the time limit the enumeration may use before Lemke–Howson takes over.
+ENUM_SHARE = 0.8
 #: Default time limit of :func:`solve`, in seconds.
 TIME_LIMIT = 30.0
 #: Relative tolerance of the best-response check (times the payoff range, at least 1).
@@ -93,12 +110,16 @@ class EquilibriumSet(Sequence[Equilibrium]):
     Attributes
     ----------
     method : str
-        What ran (``pure``, ``dominance``, or a Gambit method of :mod:`sim.analysis._gambit`).
+        What ran: a key of :data:`DESCRIPTION`, or ``vertex+lemke-howson`` when the
+        enumeration ran out of time and Lemke–Howson added an equilibrium.
     complete : bool
         Whether the list holds every extreme equilibrium (every equilibrium when the game
-        is nondegenerate). The pure equilibria are always all there.
+        is nondegenerate): the enumeration ran to its end. With ``exact`` this is a proof;
+        in floating point it holds up to rounding (ratios within ``1e-9`` of the scaled
+        tableau count as ties). The pure equilibria are always all there.
     exact : bool
-        Whether the mixed equilibria were computed in rational arithmetic.
+        Whether the mixed equilibria were computed in rational arithmetic (each then has
+        its probabilities as fractions, and its regret is exactly 0).
     degenerate : bool
         A witness of degeneracy was seen: a pure strategy or an equilibrium with more pure
         best responses than the size of its support. A degenerate game may have infinite
@@ -109,6 +130,11 @@ class EquilibriumSet(Sequence[Equilibrium]):
         the pure equilibria when none answered.
     reduced : (int, int)
         Each player's number of profiles left after iterated strict dominance.
+    subsets : tuple of tuple of int
+        The maximal Nash subsets of a degenerate game with more than one extreme
+        equilibrium, each as indices into the list: every convex combination of a
+        subset's row strategies with its column strategies is an equilibrium, and the
+        connected components of the equilibrium set are unions of such subsets.
     """
 
     equilibria: tuple[Equilibrium, ...]
@@ -120,6 +146,7 @@ class EquilibriumSet(Sequence[Equilibrium]):
     seconds: float
     reduced: tuple[int, int]
     notes: tuple[str, ...] = field(default=())
+    subsets: tuple[tuple[int, ...], ...] = field(default=())
 
     def __len__(self) -> int:
         return len(self.equilibria)
@@ -238,53 +265,33 @@ def _degenerate(
     return False
 
 
-#: Lemke–Howson restarts ``auto`` makes on large games, each on the game with its
-#: strategies in another (fixed, seeded) order, which changes the path Gambit follows.
-LCP_RESTARTS = 4
-
-
-def _auto(n0: int, n1: int) -> list[tuple[str, int, float]]:
-    """The attempts ``auto`` makes in turn, each after the one before ran out of time or
-    failed: (method, strategy order, share of the time left it may use)."""
-    if n0 * n1 <= 36:
-        return [("enummixed", 0, 0.5), ("enummixed-float", 0, 0.75), ("lcp", 0, 1.0)]
-    if max(n0, n1) <= 12:
-        return [("enummixed-float", 0, 0.75), ("lcp", 0, 1.0)]
-    return [*_lcp_restarts(last=False), ("ipa", 0, 1.0)]
-
-
-def _lcp_restarts(last: bool = True) -> list[tuple[str, int, float]]:
-    """Lemke–Howson on :data:`LCP_RESTARTS` strategy orders, sharing the time equally (the
-    last takes all that is left when nothing follows it)."""
-    n = LCP_RESTARTS
-    return [("lcp", k, 1.0 if last and k == n - 1 else 1.0 / (n + 1 - k)) for k in range(n)]
-
-
-def _order(n: int, k: int, player: int) -> IntArray:
-    """Strategy order ``k`` of a player with ``n`` strategies: 0 is the game's own order,
-    others are fixed permutations (seeded by ``k`` and the player)."""
-    if k == 0:
-        return np.arange(n)
-    return np.random.default_rng(np.random.SeedSequence([k, player])).permutation(n)
-
-
 def solve(
-    a: FloatArray, b: FloatArray, *, method: str = "auto", time_limit: float | None = TIME_LIMIT
+    a: FloatArray,
+    b: FloatArray,
+    *,
+    method: str = "auto",
+    exact: bool = False,
+    time_limit: float | None = TIME_LIMIT,
 ) -> EquilibriumSet:
     """Nash equilibria of the bimatrix game ``(a, b)``.
 
     Parameters
     ----------
     a, b : float arrays, ``(n0, n1)``
-        Payoffs of the row and the column player.
+        Payoffs of the row and the column player. In exact arithmetic each float is read
+        through its shortest decimal string (``0.1`` is ``1/10``).
     method : str
         ``auto`` (see the module docstring), ``pure`` (pure equilibria only, complete),
-        or one of Gambit's: ``enummixed``, ``enummixed-float``, ``lcp`` (restarted on
-        reordered strategies as under ``auto``), ``lcp-all``, ``ipa``.
+        ``vertex`` (every extreme equilibrium, whatever the size, within the time limit)
+        or ``lemke-howson`` (one equilibrium). The earlier names ``enummixed``,
+        ``enummixed-float`` and ``lcp`` are accepted (:data:`ALIASES`).
+    exact : bool
+        Compute in exact rationals: the enumeration, or the equilibrium Lemke–Howson finds
+        solved again exactly on its supports.
     time_limit : float or None
         Wall-clock seconds for dominance and the mixed solvers together; ``None`` for no
-        limit (they then run in this process). The first start of the solver process
-        (about 3 s, once per Python process) does not count; restarts after a time-out do.
+        limit. When it passes, what was found is returned, ``timed_out`` set, never
+        ``complete``.
 
     Returns
     -------
@@ -293,11 +300,16 @@ def solve(
         response within ``1e-7`` times the payoff range. Profiles that fail the check are
         dropped and counted in the notes.
     """
+    if method in ALIASES:
+        method, alias_exact = ALIASES[method]
+        exact = exact or alias_exact
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+        names = ", ".join((*METHODS, *ALIASES))
+        raise ValueError(f"unknown method {method!r}; expected one of {names}")
     if time_limit is not None and not np.isfinite(time_limit):
         time_limit = None
     start = time.perf_counter()
+    deadline = None if time_limit is None else start + time_limit
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     masks = best_response_masks(a, b)
     pure = _pure(a, b, masks)
@@ -305,19 +317,26 @@ def solve(
     notes: list[str] = []
 
     def done(
-        found: list[Equilibrium], how: str, complete: bool, exact: bool, late: bool
+        found: list[Equilibrium],
+        how: str,
+        complete: bool,
+        is_exact: bool,
+        late: bool,
+        subsets: list[tuple[tuple[float, ...], ...]] | None = None,
     ) -> EquilibriumSet:
         kept = _dedupe(pure + found)
+        numbered = _renumber(kept, subsets or [])
         return EquilibriumSet(
             tuple(kept),
             how,
             complete,
-            exact,
-            _degenerate(a, b, kept, masks),
+            is_exact,
+            bool(numbered) or _degenerate(a, b, kept, masks),
             late,
             time.perf_counter() - start,
             reduced,
             tuple(notes),
+            numbered,
         )
 
     if method == "pure":
@@ -330,60 +349,134 @@ def solve(
             f"{reduced[0]} x {reduced[1]} profiles"
         )
         reduced = (len(rows), len(cols))
-
     if min(reduced) == 1:
         # One player has a single undominated profile: the other's best responses to it
-        # are the extreme equilibria, and they are all pure. No solver is needed.
-        return done([], "dominance", True, True, False)
-    if method == "auto":
-        plan = _auto(*reduced)
-    elif method == "lcp":
-        plan = _lcp_restarts()
+        # are the extreme equilibria, and they are all pure; together they are one
+        # maximal Nash subset (the one profile against any mix of the best responses).
+        return done([], "dominance", True, True, False, [tuple(e.key() for e in pure)])
+    ar, br = a[np.ix_(rows, cols)], b[np.ix_(rows, cols)]
+    enumerate_ = method == "vertex" or (method == "auto" and max(reduced) <= ENUM_MAX)
+    exact_enum = exact or (method == "auto" and reduced[0] * reduced[1] <= EXACT_CELLS)
+    found: list[Equilibrium] = []
+    subsets: list[tuple[tuple[float, ...], ...]] = []
+    if enumerate_:
+        share = None
+        if deadline is not None:
+            share = deadline if method == "vertex" else start + ENUM_SHARE * time_limit  # type: ignore[operator]
+        ext = extreme_equilibria(ar, br, exact=exact_enum, deadline=share)
+        exact_of = ext.exact or (None,) * len(ext.profiles)
+        for (x, y), ex in zip(ext.profiles, exact_of, strict=True):
+            found.append(_lifted(a, b, rows, cols, x, y, ex))
+        subsets = [tuple(found[i].key() for i in sub) for sub in ext.subsets]
+        if ext.complete:
+            return done(
+                _checked(a, b, found, notes, "vertex"), "vertex", True, exact_enum, False, subsets
+            )
+        notes.append(
+            f"vertex enumeration did not finish within {ENUM_SHARE * time_limit:.3g} s "  # type: ignore[operator]
+            f"({ext.bases:,} bases visited); the list is what it found"
+            if method == "auto"
+            else f"vertex enumeration did not finish within {time_limit:.3g} s "
+            f"({ext.bases:,} bases visited); the list is what it found"
+        )
+        if method == "vertex":
+            return done(
+                _checked(a, b, found, notes, "vertex"), "vertex", False, exact_enum, True, subsets
+            )
+    elif method == "auto":
+        notes.append(
+            f"the reduced game ({reduced[0]} x {reduced[1]}) is larger than {ENUM_MAX} "
+            "profiles a side, too large for complete enumeration here: one equilibrium "
+            "by Lemke-Howson (use --method vertex with a longer --time-limit to try)"
+        )
+    how = "vertex+lemke-howson" if enumerate_ else "lemke-howson"
+    lh, _ = lemke_howson(_positive(ar), _positive(br), deadline=deadline)
+    late = enumerate_
+    if lh is None:
+        notes.append(
+            "Lemke-Howson did not end"
+            + (f" within the time limit of {time_limit:.3g} s" if deadline is not None else "")
+        )
+        late = late or deadline is not None
     else:
-        plan = [(method, 0, 1.0)]
-    deadline = None
-    if time_limit is not None:
-        _gambit.start()  # its first start is not taken from the limit; restarts are
-        deadline = time.perf_counter() + time_limit
-    late = False
-    for m, k, share in plan:
-        give = None if deadline is None else max(0.0, deadline - time.perf_counter()) * share
-        pr, pc = rows[_order(len(rows), k, 0)], cols[_order(len(cols), k, 1)]
-        try:
-            found = _gambit.call(a[np.ix_(pr, pc)], b[np.ix_(pr, pc)], m, give)
-        except _gambit.SolverTimeout as exc:
-            notes.append(str(exc) + (f" (strategy order {k})" if k else ""))
-            late = True
-            continue
-        except RuntimeError as exc:  # Gambit failed on this game: say so, try the next
-            notes.append(str(exc))
-            continue
-        mixed, dropped = [], 0
-        exact_of = found.exact or (None,) * len(found.profiles)
-        for (x, y), ex in zip(found.profiles, exact_of, strict=True):
-            fx, fy = np.zeros(a.shape[0]), np.zeros(a.shape[1])
-            fx[pr], fy[pc] = x, y
-            full_exact = (
-                None
-                if ex is None
-                else (_lift(ex[0], pr, a.shape[0]), _lift(ex[1], pc, a.shape[1]))
-            )
-            eq = _equilibrium(a, b, fx, fy, full_exact)
-            if eq.regret <= CHECK_TOL * _scale(a, b):
-                mixed.append(eq)
-            else:
-                dropped += 1
-        if dropped:
-            notes.append(
-                f"{dropped} profile(s) from {m} failed the best-response check and were dropped"
-            )
-        return done(mixed, m, m in _gambit.COMPLETE, m == "enummixed", late)
-    notes.append(
-        "no mixed equilibrium computed"
-        + (f" within the time limit of {time_limit:.3g} s" if late else "")
-        + "; the pure equilibria listed are all of them"
+        x, y = _polish(ar, br, *lh)
+        ex = exact_solve(ar, br, x, y) if exact else None
+        if exact and ex is None:
+            notes.append("the Lemke-Howson equilibrium could not be solved again exactly")
+        found.append(_lifted(a, b, rows, cols, x, y, ex))
+    found = _checked(a, b, found, notes, how)
+    return done(
+        found, how, False, exact and all(e.exact is not None for e in found), late, subsets
     )
-    return done([], "+".join(dict.fromkeys(m for m, _, _ in plan)), False, False, late)
+
+
+def _positive(u: FloatArray) -> FloatArray:
+    out: FloatArray = u - u.min() + 1.0
+    return out
+
+
+def _lifted(
+    a: FloatArray,
+    b: FloatArray,
+    rows: IntArray,
+    cols: IntArray,
+    x: FloatArray,
+    y: FloatArray,
+    ex: tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None,
+) -> Equilibrium:
+    """The equilibrium of the reduced game as one of the whole game."""
+    fx, fy = np.zeros(a.shape[0]), np.zeros(a.shape[1])
+    fx[rows], fy[cols] = x, y
+    full = None
+    if ex is not None:
+        full = (
+            _lift(tuple(str(v) for v in ex[0]), rows, a.shape[0]),
+            _lift(tuple(str(v) for v in ex[1]), cols, a.shape[1]),
+        )
+        fx = np.array([float(Fraction(v)) for v in full[0]])
+        fy = np.array([float(Fraction(v)) for v in full[1]])
+    return _equilibrium(a, b, fx, fy, full)
+
+
+def _checked(
+    a: FloatArray, b: FloatArray, found: list[Equilibrium], notes: list[str], how: str
+) -> list[Equilibrium]:
+    """The equilibria that pass the best-response check (the rest counted in a note)."""
+    tol = CHECK_TOL * _scale(a, b)
+    kept = [e for e in found if e.regret <= tol]
+    if len(kept) < len(found):
+        notes.append(
+            f"{len(found) - len(kept)} profile(s) from {how} failed the best-response "
+            "check and were dropped"
+        )
+    return kept
+
+
+def _polish(
+    a: FloatArray, b: FloatArray, x: FloatArray, y: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """``(x, y)`` solved again on its supports (the indifference equations), which undoes
+    the rounding a long pivoting path accumulates; kept only if its regret is lower."""
+    i, j = np.flatnonzero(x > 1e-12), np.flatnonzero(y > 1e-12)
+    if len(i) != len(j):
+        return x, y
+    try:
+        k = len(i)
+        my = np.zeros((k + 1, k + 1))
+        my[:k, :k], my[:k, k], my[k, :k] = a[np.ix_(i, j)], -1.0, 1.0
+        mx = np.zeros((k + 1, k + 1))
+        mx[:k, :k], mx[:k, k], mx[k, :k] = b[np.ix_(i, j)].T, -1.0, 1.0
+        rhs = np.r_[np.zeros(k), 1.0]
+        sy, sx = np.linalg.solve(my, rhs)[:k], np.linalg.solve(mx, rhs)[:k]
+    except np.linalg.LinAlgError:
+        return x, y
+    if sx.min() < 0 or sy.min() < 0:
+        return x, y
+    px, py = np.zeros_like(x), np.zeros_like(y)
+    px[i], py[j] = sx, sy
+    if regret(a, b, px, py) <= regret(a, b, x, y):
+        return px, py
+    return x, y
 
 
 def _lift(values: tuple[str, ...], keep: IntArray, n: int) -> tuple[str, ...]:
@@ -399,3 +492,12 @@ def _dedupe(found: list[Equilibrium]) -> list[Equilibrium]:
         seen.setdefault(e.key(), e)
     pure = [e for e in seen.values() if e.pure]
     return pure + [e for e in seen.values() if not e.pure]
+
+
+def _renumber(
+    kept: list[Equilibrium], subsets: list[tuple[tuple[float, ...], ...]]
+) -> tuple[tuple[int, ...], ...]:
+    """Subsets given by their equilibria's keys, as indices into ``kept``."""
+    at = {e.key(): i for i, e in enumerate(kept)}
+    out = {tuple(sorted({at[k] for k in sub if k in at})) for sub in subsets}
+    return tuple(sorted(sub for sub in out if len(sub) > 1))

@@ -105,7 +105,7 @@ class StageGame:
         a.flags.writeable = False
         b.flags.writeable = False
         self._a, self._b = a, b
-        self._solved: dict[tuple[str, float | None], eq.EquilibriumSet] = {}
+        self._solved: dict[tuple[str, float | None, bool], eq.EquilibriumSet] = {}
 
     def __repr__(self) -> str:
         n0, n1 = self.shape
@@ -181,13 +181,20 @@ class StageGame:
         return list(self.equilibria(method="pure"))
 
     def equilibria(
-        self, method: str = "auto", time_limit: float | None = eq.TIME_LIMIT
+        self,
+        method: str = "auto",
+        time_limit: float | None = eq.TIME_LIMIT,
+        *,
+        exact: bool = False,
     ) -> eq.EquilibriumSet:
         """Nash equilibria, pure and mixed; see :func:`sim.analysis.equilibria.solve` for the
-        methods, the time limit and what ``complete`` means. Cached per arguments."""
-        key = (method, time_limit)
+        methods, exact arithmetic, the time limit and what ``complete`` means. Cached per
+        arguments."""
+        key = (method, time_limit, exact)
         if key not in self._solved:
-            self._solved[key] = eq.solve(self._a, self._b, method=method, time_limit=time_limit)
+            self._solved[key] = eq.solve(
+                self._a, self._b, method=method, exact=exact, time_limit=time_limit
+            )
         return self._solved[key]
 
     # ------------------------------------------------------------------ repeated game

@@ -40,7 +40,7 @@ TRACKED = (
     "typer",
     "rich",
     "nashpy",
-    "pygambit",
+    "networkx",
 )
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim._version import __version__
 from sim.analysis import folk
-from sim.analysis._gambit import DESCRIPTION
+from sim.analysis.equilibria import DESCRIPTION
 
 if TYPE_CHECKING:
     from sim.analysis.equilibria import Equilibrium, EquilibriumSet
@@ -52,11 +52,23 @@ class EquilibriumDoc(_Doc):
 
 
 class EquilibriaDoc(_Doc):
-    method: str = Field(description="What answered: pure, dominance or a Gambit method.")
+    method: str = Field(
+        description="What answered: pure, dominance, vertex, lemke-howson or "
+        "vertex+lemke-howson (the enumeration ran out of time)."
+    )
     description: str
-    complete: bool = Field(description="All extreme equilibria are listed.")
+    complete: bool = Field(
+        description="All extreme equilibria are listed: the enumeration finished (a proof "
+        "when exact is true; up to floating-point rounding otherwise)."
+    )
     exact: bool = Field(description="Mixed equilibria computed in rational arithmetic.")
     degenerate: bool = Field(description="A witness of degeneracy was seen.")
+    subsets: list[list[int]] = Field(
+        default_factory=list,
+        description="Maximal Nash subsets of a degenerate game, as indices into "
+        "equilibria: every mix of a subset's row strategies with its column strategies "
+        "is an equilibrium.",
+    )
     timed_out: bool
     seconds: float
     reduced: dict[str, int] = Field(
@@ -205,6 +217,7 @@ def stage_report(
             complete=eqs.complete,
             exact=eqs.exact,
             degenerate=eqs.degenerate,
+            subsets=[list(sub) for sub in eqs.subsets],
             timed_out=eqs.timed_out,
             seconds=eqs.seconds,
             reduced={p0: eqs.reduced[0], p1: eqs.reduced[1]},
@@ -250,16 +263,10 @@ def stage_report(
     )
 
 
-_OWN = {
-    "pure": "pure equilibria from best-response masks (mixed ones not computed)",
-    "dominance": "iterated strict dominance leaves one profile for a player; its best "
-    "responses give every extreme equilibrium",
-}
-
-
 def describe(method: str) -> str:
-    """A sentence on what ``method`` did; ``a+b`` means both ran out of time."""
+    """A sentence on what ``method`` did; ``vertex+lemke-howson`` means the enumeration ran
+    out of time and Lemke–Howson added an equilibrium."""
     if "+" in method:
-        tried = ", then ".join(describe(m) for m in method.split("+"))
-        return f"{tried}: each ran out of time"
-    return DESCRIPTION.get(method, _OWN.get(method, method))
+        first, then = method.split("+", 1)
+        return f"{describe(first)} (ran out of time), then {describe(then)}"
+    return DESCRIPTION.get(method, method)

@@ -90,6 +90,12 @@ def render_text(report: StageReport) -> str:
     )
     out.append(f"  method: {eq.description}")
     out += [f"  note: {n}" for n in eq.notes]
+    for sub in eq.subsets:  # numbered from 1 as printed below
+        out.append(
+            "  a convex set of equilibria: any mix of the row strategies of #"
+            + ", #".join(str(k + 1) for k in sub)
+            + " against any mix of their column strategies"
+        )
     for k, e in enumerate(eq.equilibria, 1):
         pay = ", ".join(f"{p} {v:.4g}" for p, v in e.payoffs.items())
         out.append(f"  #{k} {'pure' if e.pure else 'mixed'}: payoffs {pay}")
