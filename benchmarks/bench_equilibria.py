@@ -1,5 +1,5 @@
-"""Nash equilibria of random bimatrix games: this project against nashpy and QuantEcon,
-side by side in one run.
+"""Nash equilibria of random bimatrix games: this project against nashpy, QuantEcon and
+Gambit, side by side in one run.
 
 Games: ``n x n`` for each size, payoffs ``rng.random`` from one ``np.random.default_rng``
 (seed 2026), so nondegenerate with probability 1. The games are drawn for every size in
@@ -13,22 +13,28 @@ Three tasks per size:
 ``all``
     Every equilibrium. Ours: ``solve(a, b, method="auto")`` (it reports the method that
     answered and whether the list is complete). nashpy ``support_enumeration()`` and
-    ``vertex_enumeration()``; QuantEcon ``support_enumeration`` and ``vertex_enumeration``.
-    The peers are not attempted above ``--enum-max`` (their enumerations are exponential).
+    ``vertex_enumeration()``; QuantEcon ``support_enumeration`` and ``vertex_enumeration``;
+    Gambit ``enummixed_solve`` in floating point and in exact rationals. The peers are not
+    attempted above ``--enum-max`` (their enumerations are exponential).
 ``one``
-    One mixed equilibrium. Ours: ``solve(a, b, method="lcp")``; nashpy
-    ``lemke_howson(initial_dropped_label=0)``; QuantEcon ``lemke_howson``.
+    One mixed equilibrium. Ours: ``solve(a, b, method="lemke-howson")``; nashpy
+    ``lemke_howson(initial_dropped_label=0)``; QuantEcon ``lemke_howson``; Gambit
+    ``lcp_solve(stop_after=1)``.
+
+Sizes above ``--mixed-max`` (256: so 1000 x 1000) run the pure task only. "ours, fresh
+process" is the same call in a new Python process, timed from its start to the answer
+(interpreter, imports and all: what "counting start-up" means). Degenerate games (small
+integer payoffs, many ties) are solved by ours in exact rationals and by Gambit's exact
+enumeration, and the two sets compared.
 
 Every peer call runs in a spawned process and is killed at the time limit (``--time-limit``,
 the same limit ours gets). Imports and QuantEcon's numba compilation (one call on a 3 x 3
 game) happen before the clock starts and are reported as warm-up; the peers' times include
 building their game object from the arrays. A call is repeated as many times as its first
 run fits in ``--repeat-budget`` seconds (at most ``--max-repeats``) and the median is
-reported. Ours runs in this process; its Gambit solver process is started before the clock
-(and restarted, untimed, after a call that timed out; a timed-out ``solve`` can therefore
-take a few seconds more than the limit). Every profile any method returns is checked as a
-mutual best response: finite, non-negative, summing to 1, and regret at most ``1e-6``
-times the payoff range.
+reported. Ours runs in this process (nothing to warm up). Every profile any method returns
+is checked as a mutual best response: finite, non-negative, summing to 1, and regret at
+most ``1e-6`` times the payoff range.
 
     python benchmarks/bench_equilibria.py [--sizes 4 8] [--time-limit 60] [--json OUT]
 """
@@ -51,7 +57,8 @@ from typing import Any
 
 import numpy as np
 
-SIZES = (4, 8, 16, 64, 256)
+SIZES = (4, 8, 16, 64, 256, 1000)
+DEGENERATE = ((4, 3), (6, 3), (8, 2), (10, 2))  # (size, top payoff): integers 0..top
 SEED = 2026
 MACHINE = "2 cores, shared"
 #: Relative tolerance of the best-response check (times the payoff range).
@@ -63,14 +70,27 @@ TASKS = {
     "pure": ("ours", "nashpy is_best_response loop", "quantecon pure_nash_brute"),
     "all": (
         "ours",
+        "ours, fresh process",
         "nashpy support_enumeration",
         "nashpy vertex_enumeration",
         "quantecon support_enumeration",
         "quantecon vertex_enumeration",
+        "gambit enummixed float",
+        "gambit enummixed exact",
     ),
-    "one": ("ours", "nashpy lemke_howson", "quantecon lemke_howson"),
+    "one": (
+        "ours",
+        "ours, fresh process",
+        "nashpy lemke_howson",
+        "quantecon lemke_howson",
+        "gambit lcp",
+    ),
 }
-OURS = {"pure": "pure_equilibria", "all": 'solve(method="auto")', "one": 'solve(method="lcp")'}
+OURS = {
+    "pure": "pure_equilibria",
+    "all": 'solve(method="auto")',
+    "one": 'solve(method="lemke-howson")',
+}
 
 Profiles = list[tuple[np.ndarray, np.ndarray]]
 
@@ -131,6 +151,9 @@ def _peer_call(tool: str) -> Callable[[np.ndarray, np.ndarray], tuple[Profiles, 
 
         return run
 
+    if tool.startswith("gambit"):
+        return _gambit_call(tool)
+
     import quantecon.game_theory as gt
 
     def game(a: np.ndarray, b: np.ndarray) -> Any:
@@ -161,6 +184,44 @@ def _peer_call(tool: str) -> Callable[[np.ndarray, np.ndarray], tuple[Profiles, 
 
     else:
         raise ValueError(f"unknown tool {tool!r}")
+    return run
+
+
+def _gambit_call(tool: str) -> Callable[[np.ndarray, np.ndarray], tuple[Profiles, list[str]]]:
+    import pygambit as gbt
+
+    new = hasattr(gbt, "StrategicGame")  # pygambit 17; 16 has Game.from_arrays
+
+    def profiles(game: Any, eqs: Any) -> Profiles:
+        out = []
+        for eq in eqs:
+            if new:
+                x, y = (
+                    np.array([float(eq[pl][st]) for st in game.get_strategies(pl)])
+                    for pl in game.players
+                )
+            else:
+                x, y = (np.array([float(eq[st]) for st in pl.strategies]) for pl in game.players)
+            out.append((x, y))
+        return out
+
+    def make(a: np.ndarray, b: np.ndarray) -> Any:
+        return (gbt.StrategicGame if new else gbt.Game).from_arrays(a, b)
+
+    if tool == "gambit lcp":
+
+        def run(a: np.ndarray, b: np.ndarray) -> tuple[Profiles, list[str]]:
+            g = make(a, b)
+            res = gbt.nash.lcp_solve(g, rational=False, stop_after=1)
+            return profiles(g, res.equilibria), []
+
+    else:
+        exact = tool == "gambit enummixed exact"
+
+        def run(a: np.ndarray, b: np.ndarray) -> tuple[Profiles, list[str]]:
+            g = make(a, b)
+            return profiles(g, gbt.nash.enummixed_solve(g, rational=exact).equilibria), []
+
     return run
 
 
@@ -268,13 +329,38 @@ def run_peer(
 # --- ours, in this process ------------------------------------------------------------
 
 
-def _warm_ours(limit: float) -> float:
-    """Start the Gambit solver process if it is not up (it is killed on a timeout)."""
-    from sim.analysis import equilibria
+def run_fresh(task: str, a: np.ndarray, b: np.ndarray, limit: float) -> dict[str, Any]:
+    """``solve`` in a new Python process, timed from the process's start to the answer."""
+    import subprocess
+    import tempfile
 
-    start = time.perf_counter()
-    equilibria.solve(np.eye(2), np.eye(2)[::-1], method="lcp", time_limit=max(limit, 120.0))
-    return time.perf_counter() - start
+    method = "auto" if task == "all" else "lemke-howson"
+    with tempfile.TemporaryDirectory() as tmp:
+        np.save(Path(tmp) / "a.npy", a)
+        np.save(Path(tmp) / "b.npy", b)
+        pa, pb = str(Path(tmp) / "a.npy"), str(Path(tmp) / "b.npy")
+        code = (
+            "import numpy as np, sys\n"
+            "from sim.analysis.equilibria import solve\n"
+            f"a, b = np.load({pa!r}), np.load({pb!r})\n"
+            f"e = solve(a, b, method={method!r}, time_limit={limit!r})\n"
+            "print(len(e), e.complete)\n"
+        )
+        start = time.perf_counter()
+        p = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        )
+        seconds = time.perf_counter() - start
+    if p.returncode != 0:
+        return {"status": "error", "times": [], "notes": [p.stderr.strip()[-200:]]}
+    count, complete = p.stdout.split()
+    return {
+        "status": "ok",
+        "times": [seconds],
+        "notes": [],
+        "fresh_count": int(count),
+        "complete": complete == "True",
+    }
 
 
 def run_ours(
@@ -284,14 +370,12 @@ def run_ours(
 
     out: dict[str, Any] = {"status": "ok", "times": [], "notes": []}
     while True:
-        if task != "pure":
-            _warm_ours(limit)  # untimed: after a timeout the next call would restart it
         start = time.perf_counter()
         if task == "pure":
             found = equilibria.pure_equilibria(a, b)
         else:
             found = equilibria.solve(
-                a, b, method="auto" if task == "all" else "lcp", time_limit=limit
+                a, b, method="auto" if task == "all" else "lemke-howson", time_limit=limit
             )
         t = time.perf_counter() - start
         if not out["times"]:
@@ -361,6 +445,9 @@ def fmt_seconds(s: float) -> str:
 
 def cell(r: dict[str, Any]) -> str:
     """A compact table cell: time (equilibria found, and what is wrong or missing)."""
+    if r["status"] == "ok" and "equilibria" not in r:  # a fresh process: count and time
+        done = "complete" if r.get("complete") else "incomplete"
+        return f"{fmt_seconds(r['seconds'])} ({r['fresh_count']}, {done})"
     if r["status"] == "ok":
         extra = []
         if r["valid"] != r["equilibria"]:
@@ -389,21 +476,25 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     # Warm-up seconds, one entry per process started (numba caches some functions on disk,
     # so the first is the cold figure).
-    warmup: dict[str, list[float]] = {"ours (Gambit solver process start)": [_warm_ours(limit)]}
+    warmup: dict[str, list[float]] = {}
     for n, (a, b) in games(args.sizes).items():
         for task, tools in TASKS.items():
+            if task != "pure" and n > args.mixed_max:
+                continue
             ref: Profiles | None = None
             for tool in tools:
                 row: dict[str, Any] = {"size": n, "task": task, "tool": tool, "time_limit": limit}
                 if tool == "ours":
                     row["call"] = OURS[task]
-                if task == "all" and tool != "ours" and n > args.enum_max:
+                if task == "all" and not tool.startswith("ours") and n > args.enum_max:
                     row.update(status="not attempted", notes=["not attempted: exponential"])
                     results.append(row)
                     print(f"{n:>4} {task:>4} {tool:32s} not attempted", flush=True)
                     continue
                 if tool == "ours":
                     got = run_ours(task, a, b, limit, budget, reps)
+                elif tool == "ours, fresh process":
+                    got = run_fresh(task, a, b, limit)
                 else:
                     got = run_peer(tool, a, b, limit, budget, reps)
                     if "warmup_seconds" in got and tool.startswith("quantecon"):
@@ -438,6 +529,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "escalation-sim": version("escalation-sim"),
             "nashpy": version("nashpy"),
             "pygambit": version("pygambit"),
+            "networkx": version("networkx"),
             "quantecon": version("quantecon"),
             "numba": version("numba"),
             "numpy": np.__version__,
@@ -454,8 +546,49 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "valid_tol": f"regret <= {VALID_TOL:g} x payoff range",
         "warmup_seconds": warmup,
         "results": results,
+        "degenerate": degenerate_games(limit),
         "total_seconds": time.perf_counter() - started,
     }
+
+
+def degenerate_games(limit: float) -> list[dict[str, Any]]:
+    """Ours in exact rationals against Gambit's exact enumeration on games with ties."""
+    from fractions import Fraction
+
+    from sim.analysis.equilibria import solve
+
+    rng = np.random.default_rng(SEED + 1)
+    out = []
+    for n, top in DEGENERATE:
+        a = rng.integers(0, top + 1, (n, n)).astype(float)
+        b = rng.integers(0, top + 1, (n, n)).astype(float)
+        start = time.perf_counter()
+        ours = solve(a, b, method="vertex", exact=True, time_limit=limit)
+        ours_s = time.perf_counter() - start
+        theirs = run_peer("gambit enummixed exact", a, b, limit, 0.0, 1)
+        row: dict[str, Any] = {
+            "size": n,
+            "top": top,
+            "ours_seconds": ours_s,
+            "ours": len(ours),
+            "ours_complete": ours.complete,
+            "ours_subsets": len(ours.subsets),
+            "gambit_status": theirs["status"],
+        }
+        if theirs["status"] == "ok":
+            row["gambit_seconds"] = theirs["times"][0]
+            row["gambit"] = len(_distinct(theirs["profiles"]))
+            mine = [
+                (
+                    np.array([float(Fraction(v)) for v in e.exact[0]]),
+                    np.array([float(Fraction(v)) for v in e.exact[1]]),
+                )
+                for e in ours
+            ]
+            row["same_set"] = same_set(mine, theirs["profiles"])
+        out.append(row)
+        print(f"degenerate {n}x{n} 0..{top}: {row}", flush=True)
+    return out
 
 
 def tables(result: dict[str, Any]) -> str:
@@ -480,8 +613,11 @@ def tables(result: dict[str, Any]) -> str:
         for tool in tools:
             cells = []
             for n in sizes:
-                r = next(r for r in rows if (r["size"], r["task"], r["tool"]) == (n, task, tool))
-                cells.append(cell(r))
+                r = next(
+                    (r for r in rows if (r["size"], r["task"], r["tool"]) == (n, task, tool)),
+                    None,
+                )
+                cells.append("—" if r is None else cell(r))
             name = f"ours `{OURS[task]}`" if tool == "ours" else tool
             wide.append(f"| {task} | {name} | " + " | ".join(cells) + " |")
     return "\n".join(long) + "\n\n" + "\n".join(wide)
@@ -494,6 +630,7 @@ def main() -> int:
     ap.add_argument("--repeat-budget", type=float, default=3.0, help="seconds")
     ap.add_argument("--max-repeats", type=int, default=7)
     ap.add_argument("--enum-max", type=int, default=16, help="largest size peers enumerate")
+    ap.add_argument("--mixed-max", type=int, default=256, help="larger sizes: pure task only")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     args = ap.parse_args()
     result = measure(args)
@@ -504,6 +641,17 @@ def main() -> int:
         print(
             f"warm-up: {k}: first {v[0]:.2f} s, then {min(v[1:], default=v[0]):.2f} to "
             f"{max(v[1:], default=v[0]):.2f} s ({len(v)} processes)"
+        )
+    for d in result["degenerate"]:
+        print(
+            f"degenerate {d['size']}x{d['size']} (0..{d['top']}): ours exact "
+            f"{fmt_seconds(d['ours_seconds'])} ({d['ours']}, {d['ours_subsets']} subsets); "
+            f"gambit exact "
+            + (
+                f"{fmt_seconds(d['gambit_seconds'])} ({d['gambit']}); same set: {d['same_set']}"
+                if d["gambit_status"] == "ok"
+                else d["gambit_status"]
+            )
         )
     print(
         f"versions: {result['versions']}; {MACHINE}; total {result['total_seconds']:.0f} s",
