@@ -9,6 +9,7 @@ import warnings
 
 import nashpy
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -154,3 +155,59 @@ def test_an_equilibrium_nashpy_misses_is_found() -> None:
     theirs = keys(nashpy_support_enumeration(a, b))
     assert len(ours) == 3 and ours == keys(support_enumeration(a, b))
     assert len(theirs) == 2 and theirs < ours
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(integer_games())
+def test_floating_point_and_exact_enumeration_agree_on_degenerate_games(
+    game: tuple[np.ndarray, np.ndarray],
+) -> None:
+    """Integer payoffs make ties common: the floating-point search (partners by linear
+    systems, or label matching when degenerate) and the exact one find the same extreme
+    equilibria and the same maximal Nash subsets, and every mix inside a subset is an
+    equilibrium."""
+    a, b = game
+    flt = solve(a, b, method="vertex", time_limit=None)
+    ext = solve(a, b, method="vertex", exact=True, time_limit=None)
+    assert flt.complete and ext.complete and ext.exact
+    assert keys([(e.row, e.col) for e in flt]) == keys([(e.row, e.col) for e in ext])
+    assert len(flt.subsets) == len(ext.subsets)
+    rng = np.random.default_rng(0)
+    for sub in ext.subsets:
+        rows = np.array([ext[k].row for k in sub])
+        cols = np.array([ext[k].col for k in sub])
+        x = rng.dirichlet(np.ones(len(sub))) @ rows
+        y = rng.dirichlet(np.ones(len(sub))) @ cols
+        assert max((a @ y).max() - x @ a @ y, (x @ b).max() - x @ b @ y) <= 1e-9
+
+
+@settings(max_examples=100, deadline=None)
+@given(integer_games())
+def test_dominance_finds_exactly_the_strictly_dominated_rows(
+    game: tuple[np.ndarray, np.ndarray],
+) -> None:
+    """The pre-filtered check (a dominator must beat the row on its best column) marks
+    the same rows as comparing every pair."""
+    from sim.analysis.equilibria import _dominated
+
+    for u in game:
+        brute = np.array(
+            [any(np.all(u[k] > u[i]) for k in range(len(u)) if k != i) for i in range(len(u))]
+        )
+        assert np.array_equal(_dominated(u), brute)
+
+
+def test_the_number_of_threads_does_not_change_the_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sim.analysis import polytope
+
+    rng = np.random.default_rng(11)
+    a, b = rng.random((12, 12)), rng.random((12, 12))
+    answers = []
+    for threads in (1, 2):
+        monkeypatch.setattr(polytope, "THREADS", threads)
+        eqs = solve(a, b, method="vertex", time_limit=None)
+        answers.append(np.array([np.r_[e.row, e.col] for e in eqs]))
+    assert answers[0].shape[0] > 1
+    assert np.array_equal(answers[0], answers[1])  # bit for bit, in the same order

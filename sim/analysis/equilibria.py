@@ -187,14 +187,21 @@ def regret(a: FloatArray, b: FloatArray, x: FloatArray, y: FloatArray) -> float:
 
 
 def _dominated(u: FloatArray) -> NDArray[np.bool_]:
-    """Rows of ``u`` strictly dominated by another row (pure strategies only)."""
+    """Rows of ``u`` strictly dominated by another row (pure strategies only).
+
+    Row ``k`` can dominate row ``i`` only if it beats it on ``i``'s best column, so only
+    those pairs are compared in full (in a random game about one per row instead of
+    all ``n^2``)."""
     n = u.shape[0]
     out = np.zeros(n, dtype=bool)
-    step = max(1, DOMINANCE_WORK // max(1, n * u.shape[1]) // 8)
-    for lo in range(0, n, step):
-        block = u[lo : lo + step]  # is row lo+r dominated by some row k?
-        beats = np.all(u[None, :, :] > block[:, None, :], axis=2)
-        out[lo : lo + step] = np.any(beats, axis=1)
+    best = u.argmax(axis=1)
+    beats_best = u[:, best] > u[np.arange(n), best][None, :]  # [k, i]
+    ks, rows = np.nonzero(beats_best)
+    step = max(1, DOMINANCE_WORK // max(1, u.shape[1]) // 8)
+    for lo in range(0, len(ks), step):
+        k, i = ks[lo : lo + step], rows[lo : lo + step]
+        full = np.all(u[k] > u[i], axis=1)
+        out[i[full]] = True
     return out
 
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
@@ -96,9 +95,9 @@ def extreme_equilibria(
         # The polytope of lower dimension (P on a tie) first: with the same number of
         # facets it has fewer vertices, as a rule.
         first, row_side = (sp, True) if m <= n else (sq, False)
-        first.run(deadline)
+        found_vertices = first.run(deadline)
         if first.done:
-            found = _partners(first.vertices(), row_side, pa, pb)
+            found = _partners(found_vertices, row_side, pa, pb)
             if found is not None:
                 profiles, degenerate = found
                 return Extreme(profiles, None, (), True, degenerate, sp.bases + sq.bases)
@@ -197,6 +196,8 @@ def _subsets(pairs: list[tuple[int, int]]) -> tuple[tuple[int, ...], ...]:
     of the bipartite graph of row and column vertices joined when they form an
     equilibrium (found as the maximal cliques of that graph with each side made a clique,
     that have vertices on both sides)."""
+    import networkx as nx  # only degenerate games need it (importing takes about 0.1 s)
+
     g: nx.Graph[tuple[int, int]] = nx.Graph()
     rows = sorted({i for i, _ in pairs})
     cols = sorted({j for _, j in pairs})

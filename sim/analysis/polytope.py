@@ -25,10 +25,14 @@ lexicographic ratio test, so it cannot cycle on degenerate games.
 
 from __future__ import annotations
 
+import itertools
+import os
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,8 +43,16 @@ IntArray = NDArray[np.intp]
 #: Tolerance of floating-point ratio ties and zero tests (the polytope's matrix is scaled
 #: into (0, 1], so this is relative to its largest entry).
 TOL = 1e-9
-#: Frontier bases pivoted in one batch (bounds the memory of a step).
+#: Frontier bases pivoted in one batch (bounds the memory of a step), and in exact
+#: arithmetic, where a batch is slower (bounds how far a step overruns a deadline).
 BATCH = 2048
+EXACT_BATCH = 64
+#: Threads a floating-point batch is split over (numpy releases the GIL in its kernels;
+#: the result is the same for any number).
+THREADS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+_T = TypeVar("_T")
+#: Below this magnitude a pivot row or column entry is rounding noise (set to 0).
+_NOISE = 1e-150
 
 _fraction = np.vectorize(Fraction, otypes=[object])
 
@@ -143,6 +155,55 @@ def _lex_break(
     return cand
 
 
+def _pivot(
+    t: NDArray[Any],
+    b: IntArray,
+    nbv: IntArray,
+    par: IntArray,
+    col: IntArray,
+    leave: IntArray,
+    leaving: IntArray,
+    entering: IntArray,
+) -> tuple[NDArray[Any], IntArray, IntArray]:
+    """The dictionaries, bases and nonbasic lists after pivoting tableau ``par[p]`` on
+    row ``leave[p]`` and column ``col[p]``, for each ``p``."""
+    idx = np.arange(len(par))
+    pt = t[par]
+    pivot = pt[idx, leave, col]
+    piv_row = pt[idx, leave, :] / pivot[:, None]
+    pcol = pt[idx, :, col]
+    pt -= pcol[:, :, None] * piv_row[:, None, :]
+    pt[idx, leave, :] = piv_row
+    pt[idx, :, col] = -pcol / pivot[:, None]
+    pt[idx, leave, col] = 1 / pivot
+    nbas = b[par]
+    nbas[idx, leave] = entering
+    nnon = nbv[par]
+    nnon[idx, col] = leaving
+    return pt, nbas, nnon
+
+
+def _split(n: int, parts: int) -> list[slice]:
+    """``parts`` contiguous slices of ``range(n)`` (one when ``n`` is small)."""
+    if parts <= 1 or n < 512:
+        return [slice(0, n)]
+    edges = np.linspace(0, n, parts + 1).astype(int)
+    return [slice(int(lo), int(hi)) for lo, hi in itertools.pairwise(edges)]
+
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _map(fn: Callable[[slice], _T], parts: list[slice]) -> list[_T]:
+    """``fn`` on each part, in threads when there are several; results in order."""
+    global _POOL
+    if len(parts) == 1:
+        return [fn(parts[0])]
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="sim-polytope")
+    return list(_POOL.map(fn, parts))
+
+
 class Search:
     """The breadth-first search over the lexicographic bases of ``{z >= 0, M z <= 1}``,
     for ``M`` ``(k, d)`` with positive entries, one batch of the frontier per
@@ -188,8 +249,9 @@ class Search:
         if self.done:
             return
         lo = self.pos
-        t, b, nbv = (x[lo : lo + BATCH] for x in self.frontier)
-        self.pos += BATCH
+        size = EXACT_BATCH if self.exact else BATCH
+        t, b, nbv = (x[lo : lo + size] for x in self.frontier)
+        self.pos += size
         self._expand(t, b, nbv)
         if self.pos >= len(self.frontier[0]):
             if not self.next:
@@ -202,6 +264,33 @@ class Search:
             self.found.append((self.frontier[0][:, :, -1], self.frontier[1]))
 
     def _expand(self, t: NDArray[Any], b: IntArray, nbv: IntArray) -> None:
+        """Ratio tests of every nonbasic column of the batch, then the pivots to the
+        bases not seen before. Both phases are split over :data:`THREADS` threads (numpy
+        releases the GIL); the parts are joined in order, so the result does not depend
+        on the number of threads."""
+        parts = _split(len(t), 1 if self.exact else THREADS)
+        found = _map(lambda sl: self._candidates(t[sl], b[sl], nbv[sl]), parts)
+        par = np.concatenate([f[0] + sl.start for f, sl in zip(found, parts, strict=True)])
+        col, leave, leaving, entering, keys = (
+            np.concatenate([f[i] for f in found]) for i in range(1, 6)
+        )
+        fresh = self._fresh(keys)
+        if not len(fresh):
+            return
+        par, col, leave = par[fresh], col[fresh], leave[fresh]
+        leaving, entering = leaving[fresh], entering[fresh]
+        pieces = _split(len(fresh), 1 if self.exact else THREADS)
+        self.next += _map(
+            lambda sl: _pivot(t, b, nbv, par[sl], col[sl], leave[sl], leaving[sl], entering[sl]),
+            pieces,
+        )
+
+    def _candidates(
+        self, t: NDArray[Any], b: IntArray, nbv: IntArray
+    ) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, NDArray[Any]]:
+        """For every (tableau, nonbasic column) of a part of the batch: the tableau, the
+        column, the leaving row, the leaving and entering variables and the key of the
+        neighbouring basis."""
         k, d, exact = self.k, self.d, self.exact
         nb = len(t)
         cols = t[:, :, :d]
@@ -233,10 +322,11 @@ class Search:
         cand = tied.transpose(0, 2, 1).reshape(nb * d, k)  # (N, k): per (tableau, column)
         par = np.repeat(np.arange(nb), d)
         col = np.tile(np.arange(d), nb)
-        many = cand.sum(axis=1) > 1
+        count = cand.sum(axis=1)
+        many = count > 1
         if many.any():
             cand[many] = _lex_break(t, b, nbv, par[many], col[many], cand[many], d, exact)
-        has = cand.any(axis=1)  # a column with no positive entry is an unbounded ray
+        has = count > 0  # a column with no positive entry is an unbounded ray
         par, col, cand = par[has], col[has], cand[has]
         leave = np.argmax(cand, axis=1)
         leaving_var = b[par, leave]
@@ -255,24 +345,7 @@ class Search:
             nm[np.arange(len(par)), leaving_var] = False
             nm[np.arange(len(par)), entering_var] = True
             keys = _keys(nm)
-        f = self._fresh(keys)
-        if not len(f):
-            return
-        par, col, leave = par[f], col[f], leave[f]
-        idx = np.arange(len(f))
-        pt = t[par]
-        pivot = pt[idx, leave, col]
-        piv_row = pt[idx, leave, :] / pivot[:, None]
-        pcol = pt[idx, :, col]
-        pt -= pcol[:, :, None] * piv_row[:, None, :]
-        pt[idx, leave, :] = piv_row
-        pt[idx, :, col] = -pcol / pivot[:, None]
-        pt[idx, leave, col] = 1 / pivot
-        nbas = b[par]
-        nbas[idx, leave] = entering_var[f]
-        nnon = nbv[par]
-        nnon[idx, col] = leaving_var[f]
-        self.next.append((pt, nbas, nnon))
+        return par, col, leave, leaving_var, entering_var, keys
 
     def _fresh(self, keys: NDArray[Any]) -> IntArray:
         """Indices of the first occurrence of each key not seen before (then seen)."""
@@ -337,7 +410,8 @@ def vertices(m: NDArray[Any], *, exact: bool = False, deadline: float | None = N
 
 def _rank_one(t: FloatArray, u: FloatArray, v: FloatArray) -> FloatArray:
     """``t - u v^T``, in place for a Fortran-ordered float64 ``t`` (BLAS ``dger``: one
-    pass over the array instead of numpy's two and a temporary)."""
+    pass over the array, about ten times faster than numpy's outer product and
+    subtraction at 256 x 256; importing ``scipy.linalg`` costs about 0.13 s once)."""
     from scipy.linalg.blas import dger
 
     out: FloatArray = dger(-1.0, u, v, a=t, overwrite_a=1)
@@ -409,6 +483,10 @@ class LemkeHowson:
         pivot = t[r, c]
         row = t[r] / pivot
         pcol = t[:, c].copy()
+        # Entries this small are rounding noise; their products would be subnormal
+        # numbers, on which the arithmetic (and so every later pivot) is ~100x slower.
+        row[np.abs(row) < _NOISE] = 0.0
+        pcol[np.abs(pcol) < _NOISE] = 0.0
         t = _rank_one(t, pcol, row)  # t - pcol row^T, in place (BLAS dger)
         t[r] = row
         t[:, c] = -pcol / pivot
