@@ -292,7 +292,7 @@ def test_time_limit_stops_a_slow_enumeration_with_a_clear_note() -> None:
     a, b = rng.random((16, 16)), rng.random((16, 16))
     eqs = solve(a, b, method="vertex", exact=True, time_limit=0.5)  # minutes in rationals
     assert eqs.timed_out and not eqs.complete
-    assert any("did not finish within 0.5 s" in n for n in eqs.notes)
+    assert any("did not finish within the time limit of 0.5 s" in n for n in eqs.notes)
     assert eqs.seconds < 5
     # the pure equilibria are still all there, and whatever else it found is checked
     pure = solve(a, b, method="pure")
@@ -302,22 +302,39 @@ def test_time_limit_stops_a_slow_enumeration_with_a_clear_note() -> None:
 
 def test_auto_adds_lemke_howson_when_enumeration_runs_out() -> None:
     rng = np.random.default_rng(3)
-    a, b = rng.random((20, 20)), rng.random((20, 20))
-    eqs = solve(a, b, time_limit=0.3)  # enumerating 20 x 20 takes far longer
-    assert eqs.reduced == (20, 20)
+    a, b = rng.random((16, 16)), rng.random((16, 16))
+    eqs = solve(a, b, time_limit=0.3)  # enumerating this 16 x 16 game takes about 1 s
+    assert eqs.reduced == (16, 16)
     assert eqs.method == "vertex+lemke-howson" and eqs.timed_out and not eqs.complete
-    assert "vertex enumeration did not finish within 0.24 s" in eqs.notes[0]
+    assert any(
+        "vertex enumeration did not finish within the time limit of 0.3 s" in n for n in eqs.notes
+    )
     assert len(eqs) >= 1 and all(e.regret < 1e-9 for e in eqs)
     assert eqs.seconds < 3
 
 
 def test_auto_on_a_game_too_large_to_enumerate_says_so() -> None:
     rng = np.random.default_rng(4)
-    a, b = rng.random((60, 60)), rng.random((60, 60))
+    a, b = rng.random((20, 20)), rng.random((20, 20))  # enumeration: minutes, gigabytes
     eqs = solve(a, b)
     assert eqs.method == "lemke-howson" and not eqs.complete and not eqs.timed_out
-    assert "too large for complete enumeration" in eqs.notes[-1]
+    assert "too many for complete enumeration" in eqs.notes[-1]
     assert len(eqs) >= 1 and all(e.regret < 1e-9 for e in eqs)
+    assert eqs.seconds < 2
+
+
+def test_the_enumeration_stops_at_its_memory_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sim.analysis import polytope
+
+    monkeypatch.setattr(polytope, "MEMORY", 1 << 20)  # 1 MiB: a 12 x 12 game needs more
+    rng = np.random.default_rng(5)
+    a, b = rng.random((12, 12)), rng.random((12, 12))
+    eqs = solve(a, b, method="vertex", time_limit=None)
+    assert not eqs.complete and not eqs.timed_out
+    assert any("stopped at its memory budget" in n for n in eqs.notes)
+    assert all(e.regret < 1e-9 for e in eqs)
+    auto = solve(a, b)
+    assert auto.method == "vertex+lemke-howson" and len(auto) >= 1 and not auto.complete
 
 
 def test_lemke_howson_exact_is_an_exact_equilibrium() -> None:

@@ -9,17 +9,17 @@ and often shrinks the scenario games, whose additive payoffs make most level pro
 dominated, to a few profiles. Then (``auto``):
 
 * one strategy left for a player: the other's best responses; done, complete;
-* at most :data:`ENUM_MAX` profiles a side: every extreme equilibrium by vertex
-  enumeration (:func:`sim.analysis.extreme.extreme_equilibria`), in exact rationals when
-  asked or when the reduced game has at most :data:`EXACT_CELLS` cells, and the maximal
-  Nash subsets they span in degenerate games; complete when it finishes;
-* larger, or when the enumeration runs out of time: one equilibrium by Lemke–Howson paths
-  from several labels at once (the first to end), with what the enumeration found;
-  never called complete.
+* at most :data:`ENUM_CELLS` cells (16 x 16): first one equilibrium by Lemke–Howson
+  paths from several labels at once (the first to end; it may use :data:`LH_SHARE` of
+  the time limit), then every extreme equilibrium by vertex enumeration
+  (:func:`sim.analysis.extreme.extreme_equilibria`) with the rest, in exact rationals
+  when asked or when the reduced game has at most :data:`EXACT_CELLS` cells, and the
+  maximal Nash subsets they span in degenerate games. Complete when it finishes;
+  otherwise what it found and the Lemke–Howson equilibrium, never called complete;
+* larger: the Lemke–Howson equilibrium, with a note; never called complete.
 
-Every method runs under one time limit; the enumeration may use
-:data:`ENUM_SHARE` of it and Lemke–Howson the rest. The pure equilibria are always all
-there.
+The enumeration also stops, not complete, at a memory budget
+(:data:`sim.analysis.polytope.MEMORY`). The pure equilibria are always all there.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from fractions import Fraction
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.analysis import polytope
 from sim.analysis.extreme import extreme_equilibria
 from sim.analysis.polytope import exact_solve, lemke_howson
 
@@ -51,12 +52,13 @@ DESCRIPTION = {
     "vertex": "vertex enumeration with lexicographic pivoting, every extreme equilibrium",
     "lemke-howson": "Lemke-Howson paths from several labels, one equilibrium",
 }
-#: ``auto`` enumerates when the reduced game has at most this many profiles a side.
-ENUM_MAX = 24
+#: ``auto`` enumerates when the reduced game has at most this many cells (16 x 16).
+ENUM_CELLS = 256
 #: ``auto`` computes in exact rationals when the reduced game has at most this many cells.
 EXACT_CELLS = 36
-#: Share of the time limit the enumeration may use before Lemke–Howson takes over.
-ENUM_SHARE = 0.8
+#: Share of the time limit Lemke–Howson may use under ``auto`` before the enumeration
+#: (which then has the rest).
+LH_SHARE = 0.2
 #: Default time limit of :func:`solve`, in seconds.
 TIME_LIMIT = 30.0
 #: Relative tolerance of the best-response check (times the payoff range, at least 1).
@@ -362,15 +364,22 @@ def solve(
         # maximal Nash subset (the one profile against any mix of the best responses).
         return done([], "dominance", True, True, False, [tuple(e.key() for e in pure)])
     ar, br = a[np.ix_(rows, cols)], b[np.ix_(rows, cols)]
-    enumerate_ = method == "vertex" or (method == "auto" and max(reduced) <= ENUM_MAX)
+    enumerate_ = method == "vertex" or (method == "auto" and reduced[0] * reduced[1] <= ENUM_CELLS)
     exact_enum = exact or (method == "auto" and reduced[0] * reduced[1] <= EXACT_CELLS)
     found: list[Equilibrium] = []
     subsets: list[tuple[tuple[float, ...], ...]] = []
+    late = False
+    one: list[Equilibrium] = []
+    if method in ("auto", "lemke-howson"):
+        # Lemke–Howson first (milliseconds at the sizes auto enumerates), so that an
+        # equilibrium is there whatever the enumeration does with the rest of the time.
+        lh_deadline = deadline
+        if enumerate_ and time_limit is not None:
+            lh_deadline = start + LH_SHARE * time_limit
+        one, lh_late = _one(a, b, rows, cols, exact, lh_deadline, time_limit, notes)
+        late = late or lh_late
     if enumerate_:
-        share = None
-        if deadline is not None:
-            share = deadline if method == "vertex" else start + ENUM_SHARE * time_limit  # type: ignore[operator]
-        ext = extreme_equilibria(ar, br, exact=exact_enum, deadline=share)
+        ext = extreme_equilibria(ar, br, exact=exact_enum, deadline=deadline)
         exact_of = ext.exact or (None,) * len(ext.profiles)
         for (x, y), ex in zip(ext.profiles, exact_of, strict=True):
             found.append(_lifted(a, b, rows, cols, x, y, ex))
@@ -379,42 +388,56 @@ def solve(
             return done(
                 _checked(a, b, found, notes, "vertex"), "vertex", True, exact_enum, False, subsets
             )
+        if ext.out_of_memory:
+            why = f"stopped at its memory budget of {polytope.MEMORY / 2**20:.4g} MiB"
+        else:
+            why = f"did not finish within the time limit of {time_limit:.3g} s"
+            late = True
         notes.append(
-            f"vertex enumeration did not finish within {ENUM_SHARE * time_limit:.3g} s "  # type: ignore[operator]
-            f"({ext.bases:,} bases visited); the list is what it found"
-            if method == "auto"
-            else f"vertex enumeration did not finish within {time_limit:.3g} s "
-            f"({ext.bases:,} bases visited); the list is what it found"
+            f"vertex enumeration {why} ({ext.bases:,} bases visited); the list is what it found"
         )
         if method == "vertex":
             return done(
-                _checked(a, b, found, notes, "vertex"), "vertex", False, exact_enum, True, subsets
+                _checked(a, b, found, notes, "vertex"), "vertex", False, exact_enum, late, subsets
             )
     elif method == "auto":
         notes.append(
-            f"the reduced game ({reduced[0]} x {reduced[1]}) is larger than {ENUM_MAX} "
-            "profiles a side, too large for complete enumeration here: one equilibrium "
-            "by Lemke-Howson (use --method vertex with a longer --time-limit to try)"
+            f"the reduced game ({reduced[0]} x {reduced[1]}) has more than {ENUM_CELLS} "
+            "cells, too many for complete enumeration here: one equilibrium by "
+            "Lemke-Howson (--method vertex with a longer --time-limit tries)"
         )
     how = "vertex+lemke-howson" if enumerate_ else "lemke-howson"
-    lh, _ = lemke_howson(_positive(ar), _positive(br), deadline=deadline)
-    late = enumerate_
-    if lh is None:
-        notes.append(
-            "Lemke-Howson did not end"
-            + (f" within the time limit of {time_limit:.3g} s" if deadline is not None else "")
-        )
-        late = late or deadline is not None
-    else:
-        x, y = _polish(ar, br, *lh)
-        ex = exact_solve(ar, br, x, y) if exact else None
-        if exact and ex is None:
-            notes.append("the Lemke-Howson equilibrium could not be solved again exactly")
-        found.append(_lifted(a, b, rows, cols, x, y, ex))
-    found = _checked(a, b, found, notes, how)
+    found = _checked(a, b, found + one, notes, how)
     return done(
         found, how, False, exact and all(e.exact is not None for e in found), late, subsets
     )
+
+
+def _one(
+    a: FloatArray,
+    b: FloatArray,
+    rows: IntArray,
+    cols: IntArray,
+    exact: bool,
+    deadline: float | None,
+    time_limit: float | None,
+    notes: list[str],
+) -> tuple[list[Equilibrium], bool]:
+    """One equilibrium of the reduced game by Lemke–Howson (polished, and solved again
+    exactly with ``exact``), and whether the deadline stopped it."""
+    ar, br = a[np.ix_(rows, cols)], b[np.ix_(rows, cols)]
+    lh, _ = lemke_howson(_positive(ar), _positive(br), deadline=deadline)
+    if lh is None:
+        notes.append(
+            "Lemke-Howson did not end"
+            + (" within its share of the time limit" if deadline is not None else "")
+        )
+        return [], deadline is not None
+    x, y = _polish(ar, br, *lh)
+    ex = exact_solve(ar, br, x, y) if exact else None
+    if exact and ex is None:
+        notes.append("the Lemke-Howson equilibrium could not be solved again exactly")
+    return [_lifted(a, b, rows, cols, x, y, ex)], False
 
 
 def _positive(u: FloatArray) -> FloatArray:

@@ -15,6 +15,7 @@ the equilibrium set are unions of such subsets.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -47,6 +48,8 @@ class Extreme:
         A vertex with more labels than its dimension was seen.
     bases : int
         Lexicographic bases visited, both polytopes together.
+    out_of_memory : bool
+        A search stopped at its memory budget (:data:`sim.analysis.polytope.MEMORY`).
     """
 
     profiles: tuple[tuple[FloatArray, FloatArray], ...]
@@ -55,6 +58,7 @@ class Extreme:
     complete: bool
     degenerate: bool
     bases: int
+    out_of_memory: bool = False
 
 
 def _positive(u: NDArray[Any], exact: bool) -> NDArray[Any]:
@@ -89,6 +93,8 @@ def extreme_equilibria(
     sq = Search(pa, exact=exact)  # Q: A y <= 1, y >= 0 (dimension n)
 
     def late() -> bool:
+        if sp.out_of_memory or sq.out_of_memory:
+            return True
         return deadline is not None and time.perf_counter() > deadline
 
     if not exact:
@@ -96,17 +102,29 @@ def extreme_equilibria(
         # facets it has fewer vertices, as a rule.
         first, row_side = (sp, True) if m <= n else (sq, False)
         found_vertices = first.run(deadline)
-        if first.done:
-            found = _partners(found_vertices, row_side, pa, pb)
-            if found is not None:
-                profiles, degenerate = found
-                return Extreme(profiles, None, (), True, degenerate, sp.bases + sq.bases)
+        found = _partners(found_vertices, row_side, pa, pb)
+        if found is not None:
+            # complete when the search finished; otherwise the partners of the vertices
+            # found so far (each a true extreme equilibrium)
+            profiles, degenerate = found
+            return Extreme(
+                profiles,
+                None,
+                (),
+                first.done,
+                degenerate,
+                sp.bases + sq.bases,
+                first.out_of_memory,
+            )
     for s in (sp, sq):
         while not s.done and not late():
             s.step()
     vp, vq = sp.vertices(), sq.vertices()
     complete = vp.complete and vq.complete
-    return _match(vp, vq, m, n, exact, complete, sp.bases + sq.bases)
+    matched = _match(vp, vq, m, n, exact, complete, sp.bases + sq.bases)
+    if sp.out_of_memory or sq.out_of_memory:
+        return dataclasses.replace(matched, out_of_memory=True)
+    return matched
 
 
 def _partners(

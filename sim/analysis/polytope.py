@@ -47,6 +47,9 @@ TOL = 1e-9
 #: arithmetic, where a batch is slower (bounds how far a step overruns a deadline).
 BATCH = 2048
 EXACT_BATCH = 64
+#: Bytes the search may hold: the frontier's dictionaries and every basis found (its
+#: right-hand side and basic variables). Past it the search stops, not complete.
+MEMORY = 1 << 30
 #: Threads a floating-point batch is split over (numpy releases the GIL in its kernels;
 #: the result is the same for any number).
 THREADS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
@@ -238,6 +241,17 @@ class Search:
         self.pos = 0
         self.bases = 1
         self.done = False
+        self.out_of_memory = False
+        self._cache: Vertices | None = None
+        item = 120 if exact else 8  # a Fraction object and its pointer, or a float
+        self._tableau_bytes = k * (d + 1) * item + d * 8 + k * 8
+        self._found_bytes = k * (item + 8)
+
+    def held(self) -> int:
+        """Bytes held now (an estimate): the frontier still to expand, the next level so
+        far, and every basis found."""
+        frontier = len(self.frontier[0]) - self.pos + sum(len(n[0]) for n in self.next)
+        return int(frontier * self._tableau_bytes + self.bases * self._found_bytes)
 
     def _member(self, basis: IntArray) -> BoolArray:
         member = np.zeros((len(basis), self.d + self.k), dtype=bool)
@@ -246,8 +260,9 @@ class Search:
 
     def step(self) -> None:
         """Pivot the next batch of the frontier to its unseen neighbours."""
-        if self.done:
+        if self.done or self.out_of_memory:
             return
+        self._cache = None
         lo = self.pos
         size = EXACT_BATCH if self.exact else BATCH
         t, b, nbv = (x[lo : lo + size] for x in self.frontier)
@@ -262,6 +277,8 @@ class Search:
             self.pos = 0
             self.bases += len(self.frontier[0])
             self.found.append((self.frontier[0][:, :, -1], self.frontier[1]))
+        if self.held() > MEMORY:
+            self.out_of_memory = True
 
     def _expand(self, t: NDArray[Any], b: IntArray, nbv: IntArray) -> None:
         """Ratio tests of every nonbasic column of the batch, then the pivots to the
@@ -364,14 +381,24 @@ class Search:
         return np.asarray(out, dtype=np.intp)
 
     def run(self, deadline: float | None = None) -> Vertices:
-        """Step to the end, or until ``deadline`` (a ``time.perf_counter()`` value)."""
-        while not self.done and (deadline is None or time.perf_counter() < deadline):
+        """Step to the end, or until ``deadline`` (a ``time.perf_counter()`` value) or the
+        memory budget (:data:`MEMORY`)."""
+        while (
+            not self.done
+            and not self.out_of_memory
+            and (deadline is None or time.perf_counter() < deadline)
+        ):
             self.step()
         return self.vertices()
 
     def vertices(self) -> Vertices:
         """The distinct vertices of the bases found so far (a degenerate vertex has
         several bases; they are told apart by the set of tight constraints)."""
+        if self._cache is None:
+            self._cache = self._vertices()
+        return self._cache
+
+    def _vertices(self) -> Vertices:
         k, d = self.k, self.d
         rhs = np.concatenate([f[0] for f in self.found])
         b = np.concatenate([f[1] for f in self.found])
@@ -409,9 +436,12 @@ def vertices(m: NDArray[Any], *, exact: bool = False, deadline: float | None = N
 
 
 def _rank_one(t: FloatArray, u: FloatArray, v: FloatArray) -> FloatArray:
-    """``t - u v^T``, in place for a Fortran-ordered float64 ``t`` (BLAS ``dger``: one
-    pass over the array, about ten times faster than numpy's outer product and
-    subtraction at 256 x 256; importing ``scipy.linalg`` costs about 0.13 s once)."""
+    """``t - u v^T``, in place for a Fortran-ordered float64 ``t``: BLAS ``dger`` for large
+    tableaux (one pass over the array, about ten times faster than numpy's outer product
+    and subtraction at 256 x 256; importing ``scipy.linalg`` costs about 0.13 s once)."""
+    if t.size < 16384:  # small: numpy is as fast, and needs no scipy.linalg import
+        t -= np.multiply.outer(u, v)
+        return t
     from scipy.linalg.blas import dger
 
     out: FloatArray = dger(-1.0, u, v, a=t, overwrite_a=1)
