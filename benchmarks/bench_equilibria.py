@@ -529,7 +529,6 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "escalation-sim": version("escalation-sim"),
             "nashpy": version("nashpy"),
             "pygambit": version("pygambit"),
-            "networkx": version("networkx"),
             "quantecon": version("quantecon"),
             "numba": version("numba"),
             "numpy": np.__version__,

@@ -384,6 +384,13 @@ def solve(
         for (x, y), ex in zip(ext.profiles, exact_of, strict=True):
             found.append(_lifted(a, b, rows, cols, x, y, ex))
         subsets = [tuple(found[i].key() for i in sub) for sub in ext.subsets]
+        if not ext.subsets_complete:
+            notes.append(
+                "the time limit stopped the search for maximal Nash subsets: those listed "
+                "are some of them (the extreme equilibria are all listed)"
+                if ext.complete
+                else "the time limit stopped the search for maximal Nash subsets"
+            )
         if ext.complete:
             return done(
                 _checked(a, b, found, notes, "vertex"), "vertex", True, exact_enum, False, subsets

@@ -40,7 +40,6 @@ TRACKED = (
     "typer",
     "rich",
     "nashpy",
-    "networkx",
 )
 
 
