@@ -76,6 +76,8 @@ def main() -> None:
         game = getattr(gbt, "StrategicGame", gbt.Game).from_arrays(fa, fb)  # 17 / 16
         start = time.perf_counter()
         with_cliques = int(version("pygambit").split(".")[0]) >= 17
+        if not with_cliques:
+            raise SystemExit("pygambit 17 or newer is needed (its enummixed lists cliques)")
         kwargs = {"cliques": True} if with_cliques else {}
         result = gbt.nash.enummixed_solve(game, rational=True, **kwargs)
         seconds = time.perf_counter() - start

@@ -195,28 +195,25 @@ def test_installed_command_solves_mixed(tmp_path: Path) -> None:
 
 
 def test_exact_flag_and_degenerate_subsets_in_the_report(tmp_path: Path) -> None:
-    """--exact on a degenerate game: every extreme equilibrium in fractions, and the
-    convex sets they span listed in the JSON and the text."""
+    """--exact on a degenerate game: the row player is indifferent against the first
+    column, so (R0, C0) and the half-half row mix against C0 span a segment of
+    equilibria, listed in the JSON and printed."""
     path = tmp_path / "ties.toml"
     path.write_text(
-        CHICKEN.replace("[[0.0, -1.0], [1.0, -10.0]]", "[[1.0, 1.0], [0.0, 2.0]]").replace(
-            "[[0.0, 1.0], [-1.0, -10.0]]", "[[2.0, 2.0], [3.0, 0.0]]"
+        CHICKEN.replace("[[0.0, -1.0], [1.0, -10.0]]", "[[1.0, 1.0], [1.0, 0.0]]").replace(
+            "[[0.0, 1.0], [-1.0, -10.0]]", "[[1.0, 0.0], [0.0, 1.0]]"
         )
     )
     res = runner.invoke(app, ["equilibria", str(path), "--json", "--exact", "--method", "vertex"])
     assert res.exit_code == 0, res.output
     doc = StageReport.model_validate_json(res.stdout)
     assert doc.equilibria.exact and doc.equilibria.complete and doc.equilibria.method == "vertex"
-    assert all(
-        pl.exact is not None
-        for e in doc.equilibria.equilibria
-        for plays in e.strategies.values()
-        for pl in plays
-    )
+    assert doc.equilibria.degenerate and doc.equilibria.subsets == [[0, 1]]
+    mixed = [e for e in doc.equilibria.equilibria if not e.pure]
+    assert [pl.exact for pl in mixed[0].strategies["US"]] == ["1/2", "1/2"]
     text = runner.invoke(app, ["equilibria", str(path), "--exact"])
     assert text.exit_code == 0, text.output
-    if doc.equilibria.subsets:
-        assert "a convex set of equilibria" in text.stdout
+    assert "a convex set of equilibria: any mix of the row strategies of #1, #2" in text.stdout
 
 
 def test_the_default_install_needs_no_gambit() -> None:

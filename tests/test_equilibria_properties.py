@@ -139,7 +139,7 @@ def test_complete_set_agrees_with_independent_enumeration_and_nashpy(
     ours = solve(a, b, method="enummixed-float", time_limit=None)
     assert ours.complete
     assert keys([(e.row, e.col) for e in ours]) == keys(support_enumeration(a, b))
-    exact = solve(a, b)  # auto: exact rationals at this size, after dominance
+    exact = solve(a, b, exact=True)  # exact rationals, after dominance
     assert keys([(e.row, e.col) for e in exact]) == keys([(e.row, e.col) for e in ours])
     theirs = nashpy_support_enumeration(a, b)
     assert keys(theirs) <= keys([(e.row, e.col) for e in ours])

@@ -13,7 +13,8 @@ dominated, to a few profiles. Then (``auto``):
   paths from several labels at once (the first to end; it may use :data:`LH_SHARE` of
   the time limit), then every extreme equilibrium by vertex enumeration
   (:func:`sim.analysis.extreme.extreme_equilibria`) with the rest, in exact rationals
-  when asked or when the reduced game has at most :data:`EXACT_CELLS` cells, and the
+  when asked or when the reduced game has at most :data:`EXACT_CELLS` cells of typed
+  decimals (:data:`TYPED_DIGITS`), and the
   maximal Nash subsets they span in degenerate games. Complete when it finishes;
   otherwise what it found and the Lemke–Howson equilibrium, never called complete;
 * larger: the Lemke–Howson equilibrium, with a note; never called complete.
@@ -54,7 +55,8 @@ DESCRIPTION = {
 }
 #: ``auto`` enumerates when the reduced game has at most this many cells (16 x 16).
 ENUM_CELLS = 256
-#: ``auto`` computes in exact rationals when the reduced game has at most this many cells.
+#: ``auto`` computes in exact rationals when the reduced game has at most this many cells
+#: and its payoffs are typed decimals (:data:`TYPED_DIGITS`).
 EXACT_CELLS = 36
 #: Share of the time limit Lemke–Howson may use under ``auto`` before the enumeration
 #: (which then has the rest).
@@ -164,15 +166,24 @@ class EquilibriumSet(Sequence[Equilibrium]):
         return tuple(e for e in self.equilibria if e.pure)
 
 
-def _scale(a: FloatArray, b: FloatArray) -> float:
-    return float(max(1.0, np.ptp(a), np.ptp(b)))
+def _scale(u: FloatArray) -> float:
+    """A player's payoff range (1 when its payoffs are all equal): tolerances are relative
+    to each player's own range, so a player whose payoffs are a millionth of the other's
+    is judged as carefully."""
+    r = float(np.ptp(u))
+    return r if r > 0 else 1.0
 
 
-def best_response_masks(a: FloatArray, b: FloatArray) -> tuple[NDArray[np.bool_], ...]:
+def best_response_masks(
+    a: FloatArray, b: FloatArray, exact: bool = False
+) -> tuple[NDArray[np.bool_], ...]:
     """``(row_best, col_best)``, each ``(n0, n1)``: whether row ``i`` is a best response to
-    column ``j`` (``a[i, j]`` is its column's maximum) and whether ``j`` is one to ``i``."""
-    tol = TIE_TOL * _scale(a, b)
-    return a >= a.max(axis=0, keepdims=True) - tol, b >= b.max(axis=1, keepdims=True) - tol
+    column ``j`` (``a[i, j]`` is its column's maximum) and whether ``j`` is one to ``i``.
+    Ties within :data:`TIE_TOL` of each player's payoff range count, or only exact ties
+    with ``exact`` (floats compare as the decimals they print as)."""
+    ta = 0.0 if exact else TIE_TOL * _scale(a)
+    tb = 0.0 if exact else TIE_TOL * _scale(b)
+    return a >= a.max(axis=0, keepdims=True) - ta, b >= b.max(axis=1, keepdims=True) - tb
 
 
 def pure_equilibria(a: FloatArray, b: FloatArray) -> list[tuple[int, int]]:
@@ -265,10 +276,10 @@ def _degenerate(
     row_best, col_best = masks
     if (row_best.sum(axis=0) > 1).any() or (col_best.sum(axis=1) > 1).any():
         return True
-    tol = CHECK_TOL * _scale(a, b)
+    ta, tb = CHECK_TOL * _scale(a), CHECK_TOL * _scale(b)
     for e in found:
-        n_best_row = np.count_nonzero(a @ e.col >= (a @ e.col).max() - tol)
-        n_best_col = np.count_nonzero(e.row @ b >= (e.row @ b).max() - tol)
+        n_best_row = np.count_nonzero(a @ e.col >= (a @ e.col).max() - ta)
+        n_best_col = np.count_nonzero(e.row @ b >= (e.row @ b).max() - tb)
         if n_best_row > e.support(1).size or n_best_col > e.support(0).size:
             return True
     return False
@@ -290,7 +301,8 @@ def solve(
         Payoffs of the row and the column player. In exact arithmetic each float is read
         through its shortest decimal string (``0.1`` is ``1/10``).
     method : str
-        ``auto`` (see the module docstring), ``pure`` (pure equilibria only, complete),
+        ``auto`` (see the module docstring), ``pure`` (every pure equilibrium; mixed ones
+        are not computed, so ``complete`` is false),
         ``vertex`` (every extreme equilibrium, whatever the size, within the time limit)
         or ``lemke-howson`` (one equilibrium). The earlier names ``enummixed``,
         ``enummixed-float`` and ``lcp`` are accepted (:data:`ALIASES`).
@@ -320,7 +332,14 @@ def solve(
     start = time.perf_counter()
     deadline = None if time_limit is None else start + time_limit
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    masks = best_response_masks(a, b)
+    if a.ndim != 2 or a.shape != b.shape or 0 in a.shape:
+        raise ValueError(
+            f"payoff matrices must be two non-empty arrays of one shape (n0, n1); "
+            f"got {a.shape} and {b.shape}"
+        )
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        raise ValueError("payoffs must be finite numbers (no NaN or infinity)")
+    masks = best_response_masks(a, b, exact=exact)
     pure = _pure(a, b, masks)
     reduced = (a.shape[0], a.shape[1])
     notes: list[str] = []
@@ -365,7 +384,9 @@ def solve(
         return done([], "dominance", True, True, False, [tuple(e.key() for e in pure)])
     ar, br = a[np.ix_(rows, cols)], b[np.ix_(rows, cols)]
     enumerate_ = method == "vertex" or (method == "auto" and reduced[0] * reduced[1] <= ENUM_CELLS)
-    exact_enum = exact or (method == "auto" and reduced[0] * reduced[1] <= EXACT_CELLS)
+    exact_enum = exact or (
+        method == "auto" and reduced[0] * reduced[1] <= EXACT_CELLS and _typed(ar) and _typed(br)
+    )
     found: list[Equilibrium] = []
     subsets: list[tuple[tuple[float, ...], ...]] = []
     late = False
@@ -447,6 +468,22 @@ def _one(
     return [_lifted(a, b, rows, cols, x, y, ex)], False
 
 
+#: ``auto`` computes exactly only when every payoff prints with at most this many
+#: significant digits: decimals as a user types them, not sums computed in floating
+#: point (``3 * 0.1`` prints as 0.30000000000000004, whose exact value breaks the tie
+#: the arithmetic was meant to make; floating point treats it as a tie).
+TYPED_DIGITS = 12
+
+
+def _typed(u: FloatArray) -> bool:
+    """Whether every entry prints with at most :data:`TYPED_DIGITS` significant digits."""
+    for v in u.ravel().tolist():
+        digits = repr(v).lower().lstrip("-").split("e")[0].replace(".", "").strip("0")
+        if len(digits) > TYPED_DIGITS:
+            return False
+    return True
+
+
 def _positive(u: FloatArray) -> FloatArray:
     out: FloatArray = u - u.min() + 1.0
     return out
@@ -478,9 +515,15 @@ def _lifted(
 def _checked(
     a: FloatArray, b: FloatArray, found: list[Equilibrium], notes: list[str], how: str
 ) -> list[Equilibrium]:
-    """The equilibria that pass the best-response check (the rest counted in a note)."""
-    tol = CHECK_TOL * _scale(a, b)
-    kept = [e for e in found if e.regret <= tol]
+    """The equilibria that pass the best-response check, each player's gain from a pure
+    deviation within :data:`CHECK_TOL` of its own payoff range (the rest counted in a
+    note)."""
+    ta, tb = CHECK_TOL * _scale(a), CHECK_TOL * _scale(b)
+    kept = []
+    for e in found:
+        ay, xb = a @ e.col, e.row @ b
+        if ay.max() - e.row @ ay <= ta and xb.max() - xb @ e.col <= tb:
+            kept.append(e)
     if len(kept) < len(found):
         notes.append(
             f"{len(found) - len(kept)} profile(s) from {how} failed the best-response "

@@ -43,10 +43,13 @@ IntArray = NDArray[np.intp]
 #: Tolerance of floating-point ratio ties and zero tests (the polytope's matrix is scaled
 #: into (0, 1], so this is relative to its largest entry).
 TOL = 1e-9
-#: Frontier bases pivoted in one batch (bounds the memory of a step), and in exact
-#: arithmetic, where a batch is slower (bounds how far a step overruns a deadline).
+#: Frontier bases expanded in one step at most, and in exact arithmetic, where a step is
+#: slower (how far a step can overrun a deadline).
 BATCH = 2048
 EXACT_BATCH = 64
+#: Bytes of new dictionaries one step may make at most (each basis expanded can make one
+#: per nonbasic column): this bounds a step's memory and time on large polytopes.
+STEP_BYTES = 32 << 20
 #: Bytes the search may hold: the frontier's dictionaries and every basis found (its
 #: right-hand side and basic variables). Past it the search stops, not complete.
 MEMORY = 1 << 30
@@ -264,7 +267,8 @@ class Search:
             return
         self._cache = None
         lo = self.pos
-        size = EXACT_BATCH if self.exact else BATCH
+        per_basis = self.d * self._tableau_bytes
+        size = max(1, min(EXACT_BATCH if self.exact else BATCH, STEP_BYTES // per_basis))
         t, b, nbv = (x[lo : lo + size] for x in self.frontier)
         self.pos += size
         self._expand(t, b, nbv)
