@@ -452,3 +452,61 @@ def test_auto_is_exact_on_typed_decimals_and_floating_on_computed_sums() -> None
 def test_bad_matrices_are_refused_clearly(a: np.ndarray, b: np.ndarray, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         solve(a, b)
+
+
+def test_lemke_howson_switches_to_blas_only_past_its_work_threshold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rank-one updates by numpy and by BLAS give the same equilibrium; a 64 x 64 game
+    stays under the threshold and so never imports scipy.linalg (0.2 s of start-up)."""
+    import subprocess
+    import sys
+
+    from sim.analysis import polytope
+
+    rng = np.random.default_rng(3)
+    a, b = rng.random((40, 40)), rng.random((40, 40))
+    by_numpy = solve(a, b, method="lemke-howson")
+    monkeypatch.setattr(polytope, "BLAS_WORK", 0)
+    by_blas = solve(a, b, method="lemke-howson")
+    assert len(by_numpy) == len(by_blas)
+    for e, f in zip(by_numpy, by_blas, strict=True):
+        assert np.allclose(e.row, f.row, atol=1e-12) and np.allclose(e.col, f.col, atol=1e-12)
+    code = (
+        "import sys, numpy as np\n"
+        "from sim.analysis.equilibria import solve\n"
+        "rng = np.random.default_rng(3)\n"
+        "e = solve(rng.random((64, 64)), rng.random((64, 64)), method='lemke-howson')\n"
+        "assert len(e) >= 1\n"
+        "print('scipy.linalg' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_a_search_step_by_step_equals_one_run() -> None:
+    """The frontier is kept in the chunks the pivots made: stepping one batch at a time
+    and reading the vertices between steps gives what one run gives."""
+    from sim.analysis import polytope
+
+    rng = np.random.default_rng(8)
+    m = rng.random((12, 7)) + 0.1
+    whole = polytope.Search(m).run()
+    stepped = polytope.Search(m)
+    while not stepped.done:
+        stepped.step()
+        stepped.vertices()
+    got = stepped.vertices()
+    assert whole.complete and got.complete
+    assert np.array_equal(whole.points, got.points) and got.bases == whole.bases
+    # the same vertices as scipy's (Qhull's) half-space intersection
+    from scipy.spatial import HalfspaceIntersection
+
+    halfspaces = np.vstack(
+        [np.hstack([m, -np.ones((12, 1))]), np.hstack([-np.eye(7), np.zeros((7, 1))])]
+    )
+    qhull = HalfspaceIntersection(halfspaces, np.full(7, 1e-3)).intersections
+    ours = np.round(whole.points, 9)
+    assert {tuple(r) for r in ours} == {tuple(r) for r in np.round(qhull, 9)}
+    assert len(ours) == len(np.unique(ours, axis=0))

@@ -238,7 +238,12 @@ class Search:
         key0 = _keys(self._member(basis0))
         self.seen: set[Any] = set(key0.tolist())
         self.seen_sorted = np.sort(key0)
-        self.frontier = (t0[None], basis0, nonbasic0)
+        # the level being expanded, in the chunks the pivots made (never concatenated:
+        # that copy, of fresh memory, took a third of a 16 x 16 game's time)
+        self.frontier: list[tuple[NDArray[Any], IntArray, IntArray]] = [
+            (t0[None], basis0, nonbasic0)
+        ]
+        self.at = 0  # the chunk being expanded, and its next basis
         self.found: list[tuple[NDArray[Any], IntArray]] = [(t0[None, :, -1], basis0)]
         self.next: list[tuple[NDArray[Any], IntArray, IntArray]] = []
         self.pos = 0
@@ -253,7 +258,8 @@ class Search:
     def held(self) -> int:
         """Bytes held now (an estimate): the frontier still to expand, the next level so
         far, and every basis found."""
-        frontier = len(self.frontier[0]) - self.pos + sum(len(n[0]) for n in self.next)
+        frontier = sum(len(c[0]) for c in self.frontier[self.at :]) - self.pos
+        frontier += sum(len(n[0]) for n in self.next)
         return int(frontier * self._tableau_bytes + self.bases * self._found_bytes)
 
     def _member(self, basis: IntArray) -> BoolArray:
@@ -269,18 +275,22 @@ class Search:
         lo = self.pos
         per_basis = self.d * self._tableau_bytes
         size = max(1, min(EXACT_BATCH if self.exact else BATCH, STEP_BYTES // per_basis))
-        t, b, nbv = (x[lo : lo + size] for x in self.frontier)
+        chunk = self.frontier[self.at]
+        t, b, nbv = (x[lo : lo + size] for x in chunk)
         self.pos += size
         self._expand(t, b, nbv)
-        if self.pos >= len(self.frontier[0]):
-            if not self.next:
+        if self.pos >= len(chunk[0]):
+            self.at, self.pos = self.at + 1, 0
+        if self.at >= len(self.frontier):
+            self.frontier = [c for c in self.next if len(c[0])]
+            self.next = []
+            self.at = 0
+            if not self.frontier:
                 self.done = True
                 return
-            self.frontier = tuple(np.concatenate(parts) for parts in zip(*self.next, strict=True))  # type: ignore[assignment]
-            self.next = []
-            self.pos = 0
-            self.bases += len(self.frontier[0])
-            self.found.append((self.frontier[0][:, :, -1], self.frontier[1]))
+            self.bases += sum(len(c[0]) for c in self.frontier)
+            # copies: a view of the right-hand sides would keep every tableau alive
+            self.found.extend((c[0][:, :, -1].copy(), c[1]) for c in self.frontier)
         if self.held() > MEMORY:
             self.out_of_memory = True
 
@@ -373,9 +383,10 @@ class Search:
         if keys.dtype == np.uint64:
             uniq, first = np.unique(keys, return_index=True)
             seen = self.seen_sorted
-            at = np.minimum(np.searchsorted(seen, uniq), len(seen) - 1)
-            new = seen[at] != uniq
-            self.seen_sorted = np.sort(np.concatenate([seen, uniq[new]]))
+            pos = np.searchsorted(seen, uniq)
+            new = seen[np.minimum(pos, len(seen) - 1)] != uniq
+            # both sorted: inserting at the search positions keeps it sorted, in one pass
+            self.seen_sorted = np.insert(seen, pos[new], uniq[new])
             return np.sort(first[new])
         out = []
         for i, key in enumerate(keys.tolist()):
@@ -439,17 +450,28 @@ def vertices(m: NDArray[Any], *, exact: bool = False, deadline: float | None = N
     return Search(m, exact=exact).run(deadline)
 
 
-def _rank_one(t: FloatArray, u: FloatArray, v: FloatArray) -> FloatArray:
-    """``t - u v^T``, in place for a Fortran-ordered float64 ``t``: BLAS ``dger`` for large
-    tableaux (one pass over the array, about ten times faster than numpy's outer product
-    and subtraction at 256 x 256; importing ``scipy.linalg`` costs about 0.13 s once)."""
-    if t.size < 16384:  # small: numpy is as fast, and needs no scipy.linalg import
-        t -= np.multiply.outer(u, v)
-        return t
-    from scipy.linalg.blas import dger
+#: Tableau entries updated, over all Lemke–Howson pivots of one call, before the rank-one
+#: updates switch from numpy to BLAS ``dger``: importing ``scipy.linalg`` costs about
+#: 0.2 s, which numpy's extra pass (about 0.5 ns an entry) repays only past this much work
+#: (a random 256 x 256 game, about 10^8 entries, stays with numpy). The switch depends
+#: only on the game, so a game's answer does not depend on what else was imported.
+BLAS_WORK = 400_000_000
 
-    out: FloatArray = dger(-1.0, u, v, a=t, overwrite_a=1)
-    return out
+
+def _rank_one(
+    t: FloatArray, u: FloatArray, v: FloatArray, blas: bool, scratch: FloatArray
+) -> FloatArray:
+    """``t - u v^T``, in place for a Fortran-ordered float64 ``t``: with ``blas``, BLAS
+    ``dger`` (one pass over the array, three or four times faster); otherwise the outer
+    product into ``scratch`` (Fortran-ordered, of ``t``'s shape), then one subtraction."""
+    if blas:
+        from scipy.linalg.blas import dger
+
+        out: FloatArray = dger(-1.0, u, v, a=t, overwrite_a=1)
+        return out
+    np.multiply(u[:, None], v[None, :], out=scratch)
+    t -= scratch
+    return t
 
 
 class LemkeHowson:
@@ -484,11 +506,12 @@ class LemkeHowson:
         self.entering = label
         self.in_p = label < m
         self.pivots = 0
+        self.scratch: dict[tuple[int, ...], FloatArray] = {}
         self.done = False
         self.failed = False
 
-    def step(self) -> None:
-        """One complementary pivot."""
+    def step(self, blas: bool = False) -> None:
+        """One complementary pivot (its rank-one update by BLAS with ``blas``)."""
         if self.done:
             return
         t, basic, nonbasic, slacks = self.p if self.in_p else self.q
@@ -521,7 +544,10 @@ class LemkeHowson:
         # numbers, on which the arithmetic (and so every later pivot) is ~100x slower.
         row[np.abs(row) < _NOISE] = 0.0
         pcol[np.abs(pcol) < _NOISE] = 0.0
-        t = _rank_one(t, pcol, row)  # t - pcol row^T, in place (BLAS dger)
+        scratch = self.scratch.get(t.shape)
+        if scratch is None:
+            scratch = self.scratch[t.shape] = np.empty(t.shape, order="F")
+        t = _rank_one(t, pcol, row, blas, scratch)  # t - pcol row^T, in place
         t[r] = row
         t[:, c] = -pcol / pivot
         t[r, c] = 1.0 / pivot
@@ -572,9 +598,12 @@ def lemke_howson(
     if labels is None:
         labels = tuple(dict.fromkeys(lab for lab in (0, m, 1, m + 1) if lab < m + n))
     paths = [LemkeHowson(a, b, lab) for lab in labels]
+    per_pivot = max(m, n) * (min(m, n) + 1)  # entries of the larger tableau
+    work = 0
     while True:
         for path in paths:
-            path.step()
+            path.step(blas=work > BLAS_WORK)
+            work += per_pivot
             if path.done and not path.failed:
                 return path.result(), sum(p.pivots for p in paths)
         paths = [p for p in paths if not p.failed]
