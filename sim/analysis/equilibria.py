@@ -193,10 +193,15 @@ def pure_equilibria(a: FloatArray, b: FloatArray) -> list[tuple[int, int]]:
     return [(int(i), int(j)) for i, j in zip(*np.nonzero(row_best & col_best), strict=True)]
 
 
+def _gains(a: FloatArray, b: FloatArray, x: FloatArray, y: FloatArray) -> tuple[float, float]:
+    """Each player's gain from its best pure deviation from ``(x, y)``."""
+    ay, xb = a @ y, x @ b
+    return float(ay.max() - x @ ay), float(xb.max() - xb @ y)
+
+
 def regret(a: FloatArray, b: FloatArray, x: FloatArray, y: FloatArray) -> float:
     """The larger of the two players' gains from their best pure deviation from ``(x, y)``."""
-    ay, xb = a @ y, x @ b
-    return float(max(ay.max() - x @ ay, xb.max() - xb @ y))
+    return max(_gains(a, b, x, y))
 
 
 def _dominated(u: FloatArray) -> NDArray[np.bool_]:
@@ -521,8 +526,8 @@ def _checked(
     ta, tb = CHECK_TOL * _scale(a), CHECK_TOL * _scale(b)
     kept = []
     for e in found:
-        ay, xb = a @ e.col, e.row @ b
-        if ay.max() - e.row @ ay <= ta and xb.max() - xb @ e.col <= tb:
+        ga, gb = _gains(a, b, e.row, e.col)
+        if ga <= ta and gb <= tb:
             kept.append(e)
     if len(kept) < len(found):
         notes.append(

@@ -459,12 +459,12 @@ BLAS_WORK = 400_000_000
 
 
 def _rank_one(
-    t: FloatArray, u: FloatArray, v: FloatArray, blas: bool, scratch: FloatArray
+    t: FloatArray, u: FloatArray, v: FloatArray, scratch: FloatArray | None
 ) -> FloatArray:
-    """``t - u v^T``, in place for a Fortran-ordered float64 ``t``: with ``blas``, BLAS
-    ``dger`` (one pass over the array, three or four times faster); otherwise the outer
-    product into ``scratch`` (Fortran-ordered, of ``t``'s shape), then one subtraction."""
-    if blas:
+    """``t - u v^T``, in place for a Fortran-ordered float64 ``t``: the outer product into
+    ``scratch`` (Fortran-ordered, of ``t``'s shape), then one subtraction; without
+    ``scratch``, BLAS ``dger`` (one pass over the array, three or four times faster)."""
+    if scratch is None:
         from scipy.linalg.blas import dger
 
         out: FloatArray = dger(-1.0, u, v, a=t, overwrite_a=1)
@@ -506,7 +506,11 @@ class LemkeHowson:
         self.entering = label
         self.in_p = label < m
         self.pivots = 0
-        self.scratch: dict[tuple[int, ...], FloatArray] = {}
+        # per polytope (keyed by in_p), for the rank-one updates by numpy
+        self.scratch = {
+            side: np.empty(self.p[0].shape if side else self.q[0].shape, order="F")
+            for side in (True, False)
+        }
         self.done = False
         self.failed = False
 
@@ -544,10 +548,8 @@ class LemkeHowson:
         # numbers, on which the arithmetic (and so every later pivot) is ~100x slower.
         row[np.abs(row) < _NOISE] = 0.0
         pcol[np.abs(pcol) < _NOISE] = 0.0
-        scratch = self.scratch.get(t.shape)
-        if scratch is None:
-            scratch = self.scratch[t.shape] = np.empty(t.shape, order="F")
-        t = _rank_one(t, pcol, row, blas, scratch)  # t - pcol row^T, in place
+        scratch = None if blas else self.scratch[self.in_p]
+        t = _rank_one(t, pcol, row, scratch)  # t - pcol row^T, in place
         t[r] = row
         t[:, c] = -pcol / pivot
         t[r, c] = 1.0 / pivot
