@@ -17,6 +17,7 @@ from sim._version import __version__
 
 if TYPE_CHECKING:
     from sim.analysis.evolution import EvolutionResult, evolve
+    from sim.analysis.fit import FitResult, fit
     from sim.analysis.stage import StageGame, stage_game
     from sim.analysis.tournament import TournamentResult, tournament
     from sim.errors import ModelError, ScenarioError, SimError
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EvolutionResult",
+    "FitResult",
     "Game",
     "Instrument",
     "ModelError",
@@ -41,6 +43,7 @@ __all__ = [
     "TournamentResult",
     "__version__",
     "evolve",
+    "fit",
     "load_scenario",
     "register",
     "simulate",
@@ -65,6 +68,8 @@ _LAZY = {
     "tournament": "sim.analysis.tournament",
     "evolve": "sim.analysis.evolution",
     "EvolutionResult": "sim.analysis.evolution",
+    "fit": "sim.analysis.fit",
+    "FitResult": "sim.analysis.fit",
     "TournamentResult": "sim.analysis.tournament",
     "Strategy": "sim.strategies",
     "register": "sim.strategies",

@@ -22,8 +22,8 @@ CHUNK_ROUNDS = 32
 
 #: Independent streams of each unit, by purpose (the last element of the spawn key):
 #: execution noise, perception noise, player 0's and player 1's strategies (2 and 3), and
-#: truces (renewal and negotiation draws).
-EXECUTION, PERCEPTION, STRATEGY, TRUCE = 0, 1, 2, 4
+#: truces (renewal and negotiation draws), and trembles (choices replaced by random moves).
+EXECUTION, PERCEPTION, STRATEGY, TRUCE, TREMBLE = 0, 1, 2, 4, 5
 
 
 def unit_generator(seed: int, unit: int, purpose: int = STRATEGY) -> np.random.Generator:

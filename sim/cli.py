@@ -384,6 +384,7 @@ def main() -> None:
 # The population commands (tournament, evolve), the sweep and plot live in their own modules and
 # register themselves on ``app``; importing them here makes them part of every use of this
 # module.
+import sim.cli_fit  # noqa: E402
 import sim.cli_plot  # noqa: E402
 import sim.cli_population  # noqa: E402
 import sim.cli_sweep  # noqa: E402, F401

@@ -8,6 +8,7 @@ cell, a tournament ranking or a fixation estimate reports comes from this module
   the quantity can take (a skewed sample near a bound) has a percentile bootstrap interval
   instead, which lies within the sample's range and so within the bounds.
 * A **point** (a count, a median without a band) has no interval.
+* A fitted **parameter** has a profile-likelihood interval (:func:`likelihood_interval`).
 
 An interval that is not defined is NaN here, NaN in the tables, ``null`` in JSON files and
 "—" in printed tables (:func:`text`). The level is 95% throughout (:data:`LEVEL`).
@@ -89,6 +90,42 @@ def normal_interval(
 
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     return estimate - z * se, estimate + z * se
+
+
+def likelihood_interval(
+    values: ArrayLike, profile: ArrayLike, *, confidence: float = LEVEL, interpolate: bool = True
+) -> tuple[float, float]:
+    """The profile-likelihood interval: the values whose profile log-likelihood lies within
+    ``chi2(1).ppf(confidence) / 2`` of its maximum (Wilks), from a profile on a sorted grid.
+
+    With ``interpolate`` the ends are placed where the profile, linear between grid points,
+    crosses the cut (for a smooth profile); without, they are the outermost accepted grid
+    values (for a parameter whose likelihood is a step function, or an integer). The
+    interval always lies within the grid.
+
+    >>> import numpy as np
+    >>> x = np.linspace(-4, 4, 801)
+    >>> [round(v, 2) for v in likelihood_interval(x, -x**2 / 2)]  # a normal mean: +-1.96
+    [-1.96, 1.96]
+    """
+    from scipy import stats
+
+    x = np.asarray(values, dtype=np.float64)
+    prof = np.asarray(profile, dtype=np.float64)
+    if x.size == 0 or not np.isfinite(prof).any():
+        return math.nan, math.nan
+    cut = float(np.max(prof[np.isfinite(prof)])) - float(stats.chi2.ppf(confidence, 1)) / 2
+    inside = np.flatnonzero(np.isfinite(prof) & (prof >= cut))
+    i, j = int(inside[0]), int(inside[-1])
+    low, high = float(x[i]), float(x[j])
+    if interpolate:
+        if i > 0 and np.isfinite(prof[i - 1]):
+            f = (cut - prof[i - 1]) / (prof[i] - prof[i - 1])
+            low = float(x[i - 1] + f * (x[i] - x[i - 1]))
+        if j < x.size - 1 and np.isfinite(prof[j + 1]):
+            f = (cut - prof[j + 1]) / (prof[j] - prof[j + 1])
+            high = float(x[j + 1] - f * (x[j + 1] - x[j]))
+    return low, high
 
 
 def _bootstrap(a: NDArray[np.float64], confidence: float) -> tuple[float, float]:

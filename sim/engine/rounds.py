@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from sim._rng import EXECUTION, PERCEPTION, STRATEGY, TRUCE, BatchRandom
+from sim._rng import EXECUTION, PERCEPTION, STRATEGY, TREMBLE, TRUCE, BatchRandom
 from sim.calendar import Calendar
 from sim.engine.schedule import Schedule
 from sim.engine.truces import TruceState
@@ -40,6 +40,9 @@ class Rules:
         effect is one step off the intended one (a flip on a two-level ladder)
     perception : per player, probability per opponent instrument and round that it sees
         the opponent's level one step off
+    tremble : per player, probability per instrument and round that its choice is replaced
+        by a random move from the level in force (down, hold or up one rung, equally likely
+        among those the ladder allows), before execution noise
     """
 
     rounds: int
@@ -47,6 +50,7 @@ class Rules:
     max_step: int | None = None
     execution: tuple[float, float] = (0.0, 0.0)
     perception: tuple[float, float] = (0.0, 0.0)
+    tremble: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,6 +119,34 @@ def step_off(
     return moved
 
 
+def tremble(
+    intended: LevelArray,
+    levels: LevelArray,
+    u: NDArray[np.floating],
+    p: FloatArray,
+    top: LevelArray,
+) -> LevelArray:
+    """Replace each choice where ``u < p`` by a random move from ``levels`` (the level in
+    force): down, hold or up one rung, equally likely among those within ``0..top``. The
+    same uniform picks the move (``u / p`` is uniform on [0, 1) given a hit).
+
+    Parameters
+    ----------
+    intended, levels : ``(k, n)`` int8; u : ``(k, n)`` uniforms; p : ``(k, 1)`` the
+    probabilities; top : ``(k, 1)`` int8.
+    """
+    hit = u < p
+    if not hit.any():
+        return intended
+    lv = levels.astype(np.int16)
+    can_down, can_up = lv > 0, lv < top
+    options = 1 + can_down.astype(np.int16) + can_up
+    pick = np.minimum((u / np.where(p > 0, p, 1.0) * options).astype(np.int16), options - 1)
+    move = np.where(can_down, pick - 1, pick)  # options in order: down (if any), hold, up
+    out: LevelArray = np.where(hit, lv + move, intended).astype(intended.dtype)
+    return out
+
+
 @dataclass(frozen=True)
 class Streams:
     """The random streams of a batch: execution noise, perception noise, and one stream per
@@ -125,6 +157,7 @@ class Streams:
     perception: BatchRandom
     strategy: tuple[BatchRandom, BatchRandom]
     truce: BatchRandom
+    tremble: BatchRandom | None = None
 
     @classmethod
     def for_matches(cls, seed: int, start: int, stop: int) -> Streams:
@@ -136,6 +169,7 @@ class Streams:
             stream(PERCEPTION),
             (stream(STRATEGY), stream(STRATEGY + 1)),
             stream(TRUCE),
+            stream(TREMBLE),
         )
 
 
@@ -185,6 +219,8 @@ def iter_rounds(plan: Plan, n: int, streams: Streams, start: int = 0) -> Iterato
     step_arr = np.full((k, n), step or 0, dtype=LEVEL_DTYPE)
     below_top = ceiling - step_arr  # may be negative where a ladder is shorter than a step
     exec_noise = streams.execution.bernoulli(p_exec, not two_level) if any(p_exec) else None
+    p_tremble = np.array([[rules.tremble[o]] for o in owner], dtype=np.float64)
+    trembling = streams.tremble if p_tremble.any() and streams.tremble is not None else None
     seen_noise = streams.perception.bernoulli(p_seen, not two_level) if any(p_seen) else None
     chosen = levels  # what each player intended last round (round 0: the initial levels)
     truces = None
@@ -232,10 +268,16 @@ def iter_rounds(plan: Plan, n: int, streams: Streams, start: int = 0) -> Iterato
         for j, lvl in forced:
             intended[j] = lvl
         now = intended
+        if trembling is not None:  # a tremble is noise: the choice stays what it was
+            u = trembling.random(k)
+            if not scripted:
+                now = tremble(intended, levels, u, p_tremble, top)
+                for j, lvl in forced:
+                    now[j] = lvl
         if exec_noise is not None:
             hits = exec_noise.draw()
             if not scripted:
-                now = step_off(intended, *hits, top)
+                now = step_off(now, *hits, top)
                 for j, lvl in forced:
                     now[j] = lvl
         if truces is not None:

@@ -31,6 +31,7 @@ def eligible(plan: Plan) -> bool:
         two_move(seats[0])
         and not plan.schedule.active
         and rules.discount == 1.0
+        and not any(rules.tremble)
         and not game.decouples
         and (rules.max_step is None or rules.max_step >= 1)
         and all(

@@ -361,6 +361,7 @@ def _compile(data: ScenarioFile, source: str) -> Plan:
         max_step=sim_.max_step,
         execution=per_player("execution"),
         perception=per_player("perception"),
+        tremble=per_player("tremble"),
     )
     return Plan(game, (specs[0], specs[1]), rules, schedule, calendar)
 

@@ -83,6 +83,12 @@ class Noise(_Strict):
     perception: Probability = Field(
         0.0, description="P(a player sees an opponent level one step off)."
     )
+    tremble: Probability = Field(
+        0.0,
+        description="P(a player's choice on an instrument is replaced by a random move from "
+        "the level in force: down, hold or up one rung, equally likely where the ladder "
+        "allows), before execution noise.",
+    )
 
 
 class PlayerNoise(_Strict):
@@ -93,6 +99,9 @@ class PlayerNoise(_Strict):
     )
     perception: Probability | None = Field(
         None, description="This player's P(perception error); default [noise].perception."
+    )
+    tremble: Probability | None = Field(
+        None, description="This player's P(tremble); default [noise].tremble."
     )
 
 
@@ -347,6 +356,82 @@ class SweepFile(_Strict):
     sweep: SweepSpec = Field(description="What the sweep varies and measures.")
 
 
+def _bounds(pair: list[float]) -> list[float]:
+    lo, hi = pair
+    if not (lo == lo and hi == hi) or abs(lo) == float("inf") or abs(hi) == float("inf"):
+        raise ValueError("expected two finite numbers [low, high]")
+    if lo > hi:
+        raise ValueError(f"expected [low, high] with low <= high, got [{lo}, {hi}]")
+    return pair
+
+
+Bounds = Annotated[
+    list[Annotated[float, BeforeValidator(lambda v: float(v) if type(v) is int else v)]],
+    Field(min_length=2, max_length=2),
+    AfterValidator(_bounds),
+]
+
+
+class FitCandidate(BaseModel):
+    """One hypothesis about a player: a strategy, its fixed parameters, and the parameters
+    to estimate with their bounds (``free = { lag = [0, 7] }``). Every key besides
+    ``name``, ``label`` and ``free`` is a fixed parameter of the strategy."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+
+    name: str = Field(description="Registry name of the strategy (escalate strategies).")
+    label: str | None = Field(None, description="Name in the tables (default: the strategy's).")
+    free: dict[str, Bounds] = Field(
+        default_factory=dict,
+        description="Parameters to estimate, each with its bounds [low, high] (integers for "
+        "integer parameters: every integer in the bounds is tried).",
+    )
+
+
+class FitPlayer(_Strict):
+    """``[fit.players.X]``: what to estimate for one player."""
+
+    free: dict[str, Bounds] = Field(
+        default_factory=dict,
+        description="Parameters of the player's own strategy (players.X.strategy) to "
+        "estimate, each with its bounds [low, high].",
+    )
+    noise: Literal["tremble", "execution"] = Field(
+        "tremble",
+        description="The noise estimated with every hypothesis (the other is held at the "
+        "scenario's value): tremble (a choice replaced by a random move; every move of the "
+        "record then has a positive probability) or execution (a level one rung off the "
+        "choice; a move against the choice is then impossible).",
+    )
+    bounds: Bounds = Field([0.0, 0.5], description="Bounds of the estimated noise.")
+    candidates: list[FitCandidate] | None = Field(
+        None,
+        description="Alternative hypotheses fitted on the same record and ranked against "
+        "the player's own strategy (default: tit_for_tat, grim_trigger, random).",
+    )
+
+
+class Fit(_Strict):
+    """``[fit]``: how ``escalate fit`` estimates the model from the replayed record."""
+
+    train_until: dt.date | None = Field(
+        None,
+        description="Last date of the training record for the out-of-sample test (the moves "
+        "after it, to replay_until, are predicted). None: no out-of-sample test.",
+    )
+    grid: int = Field(41, ge=3, le=401, description="Grid points per continuous free parameter.")
+    copies: int = Field(
+        256,
+        ge=16,
+        le=8192,
+        description="Copies of a stochastic strategy over which its choice probabilities "
+        "are averaged (Monte Carlo over its own draws).",
+    )
+    players: dict[Name, FitPlayer] = Field(
+        default_factory=dict, description="What to estimate for each player."
+    )
+
+
 class ScenarioFile(_Strict):
     """A whole scenario file."""
 
@@ -370,6 +455,9 @@ class ScenarioFile(_Strict):
     report: Report = Field(Report(), description="What escalate run writes besides the tables.")
     sweep: SweepSpec | None = Field(
         None, description="A parameter sweep for escalate sweep (escalate run ignores it)."
+    )
+    fit: Fit | None = Field(
+        None, description="What escalate fit estimates from the replayed record."
     )
     payoffs: dict[str, list[list[float]]] | None = Field(
         None,

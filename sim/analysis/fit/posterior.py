@@ -1,0 +1,80 @@
+"""Joint parameter draws from a fit: the ``[uncertainty]`` table of a fitted scenario.
+
+For each player, the posterior of its own hypothesis under flat priors within the bounds:
+a grid point is drawn with probability proportional to its likelihood integrated over the
+execution noise (on the noise's profile grid), then the noise from its likelihood at that
+point. Draws are seeded (``numpy.random.SeedSequence``), so a fitted scenario is
+reproducible from the fit's seed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.analysis.fit.estimate import _eps_values
+from sim.analysis.fit.likelihood import Compressed
+
+if TYPE_CHECKING:
+    from sim.analysis.fit import FitResult
+
+#: The draws' stream, apart from every simulation stream of the same seed.
+DRAWS_KEY = 7
+
+
+def draws(res: FitResult, n: int, seed: int) -> dict[str, list[float]]:
+    """``n`` joint draws per player: ``{dotted path: values}`` (see the module doc)."""
+    if n < 1:
+        raise ValueError(f"expected at least one draw, got {n}")
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(DRAWS_KEY,)))
+    out: dict[str, list[float]] = {}
+    for pc, pf in zip(res.config.players, res.players, strict=True):
+        f = pf.own
+        hyp = f.hypothesis
+        lo, hi = pc.bounds
+        e_vals = _eps_values(lo, hi, f.noise.estimate)
+        comp = _compressed(res, pc.player)
+        ll = comp.loglik_grid(e_vals)  # (points, eps values)
+        widths = np.gradient(e_vals) if len(e_vals) > 1 else np.ones(1)
+        with np.errstate(invalid="ignore"):
+            logw = ll + np.log(widths)[None, :]
+        top = np.max(logw[np.isfinite(logw)]) if np.isfinite(logw).any() else 0.0
+        w = np.where(np.isfinite(logw), np.exp(logw - top), 0.0)
+        total = w.sum()
+        if total <= 0:
+            w = np.zeros_like(w)
+            w[f.column, int(np.argmin(np.abs(e_vals - f.noise.estimate)))] = 1.0
+            total = 1.0
+        flat = rng.choice(w.size, size=n, p=(w / total).ravel())
+        points, cells = np.divmod(flat, len(e_vals))
+        # Spread each noise draw uniformly within its grid cell.
+        half = widths[cells] / 2
+        eps = np.clip(e_vals[cells] + rng.uniform(-1, 1, n) * half, lo, hi)
+        out[f"players.{pc.name}.noise.{pc.noise}"] = [float(round(e, 8)) for e in eps]
+        grid = hyp.points
+        for fr in hyp.free:
+            vals = [grid[int(p)][fr.name] for p in points]
+            out[f"players.{pc.name}.strategy.{fr.name}"] = [
+                float(int(v)) if fr.integer else float(v) for v in vals
+            ]
+    return out
+
+
+def _compressed(res: FitResult, player: int) -> Compressed:
+    """The own hypothesis' compressed terms on the whole record."""
+    from sim.analysis.fit.estimate import play
+
+    pc = res.config.players[player]
+    hyp = pc.hypotheses[0]
+    record = res.scenario.plan.schedule.script[: res.config.rounds]
+    played = play(
+        res.scenario.plan,
+        player,
+        hyp,
+        record,
+        res.config.copies,
+        res.info["seed"],
+        pc.noise_args(),
+    )
+    return Compressed.of(played.terms())
