@@ -77,14 +77,19 @@ class BatchRandom:
         """A stream of one float32 uniform per match and round (see :class:`UniformStream`)."""
         return UniformStream(self._gens, self._bounds)
 
-    def bernoulli(self, p: Sequence[float], directions: bool = False) -> BernoulliStream:
+    def bernoulli(
+        self, p: Sequence[float] | NDArray[np.float64], directions: bool = False
+    ) -> BernoulliStream:
         """A stream of ``(len(p), n_matches)`` Bernoulli draws per round, row ``r`` with
-        probability ``p[r]`` (see :class:`BernoulliStream`)."""
+        probability ``p[r]``, or ``p[r, g]`` for match ``g`` when ``p`` is an array of shape
+        ``(rows, n_matches)`` (see :class:`BernoulliStream`)."""
         return BernoulliStream(self._gens, self._bounds, p, directions)
 
 
 class BernoulliStream:
-    """Independent events per slot and round, with per-row probabilities, exactly.
+    """Independent events per slot and round, with per-row (or per-slot) probabilities,
+    exactly. The draws do not depend on the probabilities: a match sees the same bits
+    whatever its ``p``.
 
     A 16-bit uniform per slot decides all but a 2**-16 share of slots; a 32-bit draw
     settles those (the fractional part of ``p * 2**16``), so the probability is exact to
@@ -97,18 +102,19 @@ class BernoulliStream:
         self,
         gens: list[np.random.Generator],
         bounds: list[int],
-        p: Sequence[float],
+        p: Sequence[float] | NDArray[np.float64],
         directions: bool,
     ) -> None:
         self._gens, self._bounds = gens, bounds
-        self.rows = rows = len(p)
-        scaled = [min(max(float(x), 0.0), 1.0) * 65536.0 for x in p]
-        self._whole = np.array([[min(int(s), 65535)] for s in scaled], dtype=np.uint16)
-        self._limit = np.array(
-            [[int((s - int(s) if s < 65536.0 else 1.0) * 2.0**32)] for s in scaled],
-            dtype=np.uint64,
-        )
         n = bounds[-1]
+        arr = np.asarray(p, dtype=np.float64)
+        self._per_slot = arr.ndim == 2
+        self.rows = rows = arr.shape[0]
+        scaled = np.clip(arr if self._per_slot else arr[:, None], 0.0, 1.0) * 65536.0
+        whole = np.floor(scaled)
+        self._whole = np.minimum(whole, 65535).astype(np.uint16)
+        frac = np.where(scaled < 65536.0, scaled - whole, 1.0)
+        self._limit = (frac * 2.0**32).astype(np.uint64)
         self._hit = np.empty((CHUNK_ROUNDS, rows, n), dtype=np.bool_)
         self._coin = np.empty((CHUNK_ROUNDS, rows, n), dtype=np.bool_) if directions else None
         self._next = CHUNK_ROUNDS
@@ -124,13 +130,15 @@ class BernoulliStream:
                 .view(np.uint16)[:size]
                 .reshape(CHUNK_ROUNDS, rows, m)
             )
-            hit = u16 < self._whole
+            whole = self._whole[:, b[u] : b[u + 1]] if self._per_slot else self._whole
+            hit = u16 < whole
             if settle:
-                edge = np.flatnonzero(u16 == self._whole)
+                edge = np.flatnonzero(u16 == whole)
                 if edge.size:
                     row = (edge // m) % rows
+                    col = b[u] + edge % m if self._per_slot else 0
                     draws = g.bit_generator.random_raw(edge.size) >> np.uint64(32)
-                    hit.reshape(-1)[edge] = draws < self._limit[row, 0]
+                    hit.reshape(-1)[edge] = draws < self._limit[row, col]
             self._hit[:, :, b[u] : b[u + 1]] = hit
             if self._coin is not None:
                 bits = g.bit_generator.random_raw((size + 63) // 64).view(np.uint8)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -54,15 +55,45 @@ class Rules:
 
 
 @dataclass(frozen=True, eq=False)
+class Draws:
+    """Parameter uncertainty: match ``g`` plays draw ``g % count``, with these noise
+    probabilities per draw and player, each ``(count, 2)`` (its strategies' draws are a
+    lineup in :attr:`Plan.strategies`). Interleaved, so every block holds every draw and
+    the assignment does not depend on the blocks."""
+
+    execution: FloatArray
+    perception: FloatArray
+    tremble: FloatArray
+
+    @property
+    def count(self) -> int:
+        return int(self.execution.shape[0])
+
+    def labels(self, start: int, n: int) -> NDArray[np.intp]:
+        """The draw of each of matches ``start..start+n-1``."""
+        out: NDArray[np.intp] = np.arange(start, start + n, dtype=np.intp) % self.count
+        return out
+
+    def per_match(self, kind: str, rows: NDArray[np.intp], start: int, n: int) -> FloatArray:
+        """``(len(rows), n)`` probabilities of ``kind`` for the players ``rows`` (one per
+        instrument row) on matches ``start..start+n-1``."""
+        table: FloatArray = getattr(self, kind)
+        out: FloatArray = table[self.labels(start, n)][:, rows].T.copy()
+        return out
+
+
+@dataclass(frozen=True, eq=False)
 class Plan:
     """Everything the engine needs: a game, a strategy per player, the rules, and
-    optionally scheduled events and truces, and the calendar of rounds."""
+    optionally scheduled events and truces, the calendar of rounds, and parameter draws
+    (:class:`Draws`; their noise overrides the rules' per match)."""
 
     game: Game
     strategies: tuple[StrategySpec, StrategySpec]
     rules: Rules
     schedule: Schedule = field(default_factory=Schedule)
     calendar: Calendar | None = None
+    draws: Draws | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -202,8 +233,14 @@ def iter_rounds(plan: Plan, n: int, streams: Streams, start: int = 0) -> Iterato
     top = (game.n_levels - 1).astype(LEVEL_DTYPE)[:, None]
     two_level = bool(np.all(top == 1))
     owner = game.owner
-    p_exec = [rules.execution[o] for o in owner]
-    p_seen = [rules.perception[1 - o] for o in owner]
+    p_exec: Any = [rules.execution[o] for o in owner]
+    p_seen: Any = [rules.perception[1 - o] for o in owner]
+    p_tremble = np.array([[rules.tremble[o]] for o in owner], dtype=np.float64)
+    if plan.draws is not None:  # per-match noise of the parameter draws
+        rows = np.asarray(owner, dtype=np.intp)
+        p_exec = plan.draws.per_match("execution", rows, start, n)
+        p_seen = plan.draws.per_match("perception", 1 - rows, start, n)
+        p_tremble = plan.draws.per_match("tremble", rows, start, n)
     spans = game.spans
     seats = [Seat(game, p, plan.calendar) for p in (0, 1)]
     players = [plan.strategies[p].build(seats[p], n, start=start) for p in (0, 1)]
@@ -218,10 +255,9 @@ def iter_rounds(plan: Plan, n: int, streams: Streams, start: int = 0) -> Iterato
     ceiling = np.repeat(top, n, axis=1)
     step_arr = np.full((k, n), step or 0, dtype=LEVEL_DTYPE)
     below_top = ceiling - step_arr  # may be negative where a ladder is shorter than a step
-    exec_noise = streams.execution.bernoulli(p_exec, not two_level) if any(p_exec) else None
-    p_tremble = np.array([[rules.tremble[o]] for o in owner], dtype=np.float64)
+    exec_noise = streams.execution.bernoulli(p_exec, not two_level) if np.any(p_exec) else None
     trembling = streams.tremble if p_tremble.any() and streams.tremble is not None else None
-    seen_noise = streams.perception.bernoulli(p_seen, not two_level) if any(p_seen) else None
+    seen_noise = streams.perception.bernoulli(p_seen, not two_level) if np.any(p_seen) else None
     chosen = levels  # what each player intended last round (round 0: the initial levels)
     truces = None
     if sched.active:

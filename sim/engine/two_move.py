@@ -32,6 +32,7 @@ def eligible(plan: Plan) -> bool:
         and not plan.schedule.active
         and rules.discount == 1.0
         and not any(rules.tremble)
+        and plan.draws is None
         and not game.decouples
         and (rules.max_step is None or rules.max_step >= 1)
         and all(

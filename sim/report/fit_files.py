@@ -7,8 +7,9 @@ The folder holds ``fit.json`` (everything below, with the configuration), tidy C
 ``fitted.toml`` is the scenario file with each player's own strategy at its estimates and
 the estimated noise set in ``[players.X.noise]`` (perception at 0, as fitted), each value
 with its 95% interval in a comment, so that ``escalate run fitted.toml`` projects from the
-estimates. ``fit.json`` also holds joint posterior draws of each player's parameters
-(``posterior_draws``, :meth:`sim.analysis.fit.FitResult.draws`).
+estimates; its ``[uncertainty]`` table holds joint posterior draws of each player's
+parameters (:meth:`sim.analysis.fit.FitResult.draws`, also in ``fit.json``), which
+``escalate run`` propagates into its bands.
 """
 
 from __future__ import annotations
@@ -99,9 +100,10 @@ def fit_document(res: FitResult) -> dict[str, Any]:
     }
 
 
-def fitted_scenario(res: FitResult, source_text: str) -> str:
-    """The scenario file ``source_text`` with each player's own strategy at its estimates
-    and its estimated noise in ``[players.X.noise]`` (see the module doc)."""
+def fitted_scenario(res: FitResult, source_text: str, draws: int = 50) -> str:
+    """The scenario file ``source_text`` with each player's own strategy at its estimates,
+    its estimated noise in ``[players.X.noise]`` and an ``[uncertainty]`` table of
+    ``draws`` joint posterior draws (see the module doc)."""
     text = source_text
     sc = res.scenario
     for pc, pf in zip(res.config.players, res.players, strict=True):
@@ -121,9 +123,22 @@ def fitted_scenario(res: FitResult, source_text: str) -> str:
         f"# Fitted by escalate fit (escalation-sim {__version__}) from {sc.source} on "
         f"{dt.date.today().isoformat()}: each player's own strategy at its maximum-likelihood "
         "estimates,\n# with the 95% profile-likelihood intervals in comments, the estimated "
-        "noise in [players.X.noise]\n# (perception 0, as fitted).\n\n"
+        "noise in [players.X.noise]\n# (perception 0, as fitted), and [uncertainty]: joint "
+        "posterior draws that escalate run\n# propagates into its bands (delete the table "
+        "to project from the point estimates alone).\n\n"
     )
-    return header + text.rstrip("\n") + "\n"
+    lines = [
+        "",
+        "# Joint posterior draws of each player's fitted parameters (flat priors within the",
+        "# [fit] bounds); match g of a run plays draw g % " + str(draws) + ".",
+        "[uncertainty]",
+        f'source = "escalate fit of {sc.name} (seed {res.info.get("seed")})"',
+        "",
+        "[uncertainty.draws]",
+    ]
+    for path, values in res.draws(draws).items():
+        lines.append(f'"{path}" = [{", ".join(_toml(v) for v in values)}]')
+    return header + text.rstrip("\n") + "\n" + "\n".join(lines) + "\n"
 
 
 def _toml(v: Any) -> str:
@@ -190,7 +205,7 @@ def write_fit(
     """Write the fit's folder (see the module doc) atomically."""
     started = started or dt.datetime.now(dt.UTC)
     source = Path(res.scenario.source)
-    fitted = fitted_scenario(res, source.read_text(encoding="utf-8"))
+    fitted = fitted_scenario(res, source.read_text(encoding="utf-8"), draws)
     doc = fit_document(res)
     doc["posterior_draws"] = res.draws(draws)
 

@@ -26,6 +26,7 @@ from sim.model import Game, Instrument, Interaction
 from sim.scenario.errors import pydantic_problems, with_line
 from sim.scenario.events import calendar_of, compile_schedule
 from sim.scenario.schema import ScenarioFile, SweepFile, SweepSpec
+from sim.scenario.uncertainty import compile_draws
 from sim.strategies.base import Seat
 from sim.strategies.registry import StrategyError, StrategySpec, spec
 
@@ -363,7 +364,12 @@ def _compile(data: ScenarioFile, source: str) -> Plan:
         perception=per_player("perception"),
         tremble=per_player("tremble"),
     )
-    return Plan(game, (specs[0], specs[1]), rules, schedule, calendar)
+    draws = None
+    if data.uncertainty is not None:
+        draws, specs = compile_draws(data.uncertainty.draws, names, specs, rules, problems)
+        if problems:
+            raise ScenarioError(source, problems)
+    return Plan(game, (specs[0], specs[1]), rules, schedule, calendar, draws)
 
 
 def _tuple(x: list[float] | None) -> tuple[float, ...] | None:

@@ -432,6 +432,20 @@ class Fit(_Strict):
     )
 
 
+class Uncertainty(_Strict):
+    """``[uncertainty]``: parameter uncertainty that ``escalate run`` propagates. With ``D``
+    draws, match ``g`` plays draw ``g % D``: its values replace the scenario's, so every
+    projection band includes the parameters' uncertainty. ``escalate fit`` writes this
+    table into a fitted scenario from the posterior of the fit."""
+
+    draws: dict[str, list[float]] = Field(
+        description="Dotted paths to one value per draw, all lists of one length (1 to "
+        "1000). A path is players.X.noise.execution, .perception or .tremble, or "
+        "players.X.strategy.PARAM (a numeric parameter of the player's strategy)."
+    )
+    source: str = Field("", description="Where the draws come from (e.g. the fit).")
+
+
 class ScenarioFile(_Strict):
     """A whole scenario file."""
 
@@ -458,6 +472,9 @@ class ScenarioFile(_Strict):
     )
     fit: Fit | None = Field(
         None, description="What escalate fit estimates from the replayed record."
+    )
+    uncertainty: Uncertainty | None = Field(
+        None, description="Parameter draws that escalate run propagates into its bands."
     )
     payoffs: dict[str, list[list[float]]] | None = Field(
         None,

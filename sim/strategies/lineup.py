@@ -104,7 +104,9 @@ class _Columns(BatchRandom):
     def uniform_stream(self) -> UniformStream:
         raise self._only_random("uniform_stream()")
 
-    def bernoulli(self, p: Sequence[float], directions: bool = False) -> BernoulliStream:
+    def bernoulli(
+        self, p: Sequence[float] | NDArray[np.float64], directions: bool = False
+    ) -> BernoulliStream:
         raise self._only_random("bernoulli()")
 
 

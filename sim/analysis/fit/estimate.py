@@ -120,6 +120,7 @@ class Played:
     top: NDArray[np.integer]
     copies: int
     noise: dict[str, Any]
+    shared: bool = True
 
     def terms(self, after: NDArray[np.int8] | None = None) -> Terms:
         """The terms of the record (or of another outcome ``after``), one column per point."""
@@ -128,6 +129,7 @@ class Played:
             self.decided,
             self.after if after is None else after,
             self.top,
+            shared=self.shared,
             **self.noise,
         )
         return got.mean_over_copies(self.copies)
@@ -153,7 +155,13 @@ def play(
     own = plan.game.spans[player]
     top = plan.game.n_levels[own] - 1
     return Played(
-        forced.before[:, own], forced.decided[:, own], forced.after[:, own], top, m, noise
+        forced.before[:, own],
+        forced.decided[:, own],
+        forced.after[:, own],
+        top,
+        m,
+        noise,
+        record.ndim == 2,
     )
 
 

@@ -73,6 +73,7 @@ def terms(
     free: str = "tremble",
     execution: float = 0.0,
     tremble: float = 0.0,
+    shared: bool = False,
 ) -> Terms:
     """The ``(a, c)`` of every observation of a player's instruments, linear in the free
     noise (``"tremble"`` or ``"execution"``), the other held at its given value.
@@ -87,19 +88,22 @@ def terms(
         P = (1 - tau) * E(d) + tau * mean(E(b - 1), E(b), E(b + 1) where allowed)
 
     where ``E(x) = a(x) + c(x) * eps`` is the execution noise's part (:func:`_executed`).
+    ``shared``: every column has the same ``before`` and ``after`` (one record), so the
+    tremble's part, which does not depend on the choice, is computed once.
     """
     b = before.astype(np.int16)
     d = decided.astype(np.int16)
     o = np.sign(after.astype(np.int16) - b)
     tp = np.asarray(top, dtype=np.int16)[None, :, None]
     a_d, c_d = _executed(b, d, o, tp)
-    a_m = np.zeros_like(a_d)
-    c_m = np.zeros_like(c_d)
-    options = np.zeros(b.shape, dtype=np.float64)
+    bm, om = (b[:, :, :1], o[:, :, :1]) if shared else (b, o)
+    a_m = np.zeros(bm.shape)
+    c_m = np.zeros(bm.shape)
+    options = np.zeros(bm.shape)
     for step in (-1, 0, 1):
-        x = b + step
+        x = bm + step
         ok = (x >= 0) & (x <= tp)
-        a_x, c_x = _executed(b, x, o, tp)
+        a_x, c_x = _executed(bm, x, om, tp)
         a_m += np.where(ok, a_x, 0.0)
         c_m += np.where(ok, c_x, 0.0)
         options += ok
@@ -128,11 +132,13 @@ class Compressed:
     def of(cls, t: Terms, weights: FloatArray | None = None) -> Compressed:
         """Compress ``t`` (optionally with a weight per round, ``(rounds,)``)."""
         r, k, n = t.a.shape
-        a = np.round(t.a, 12).transpose(2, 0, 1).reshape(n, -1)
-        c = np.round(t.c, 12).transpose(2, 0, 1).reshape(n, -1)
-        pairs = np.stack([a.ravel(), c.ravel()], axis=1)
-        uniq, inverse = np.unique(pairs, axis=0, return_inverse=True)
+        # Both lie in [-1, 1]: one integer key per pair (to 1e-9), then one 1-D unique.
+        ka = np.rint(t.a.transpose(2, 0, 1).reshape(n, -1) * 1e9).astype(np.int64)
+        kc = np.rint(t.c.transpose(2, 0, 1).reshape(n, -1) * 1e9).astype(np.int64)
+        keys, inverse = np.unique(ka * 4_000_000_001 + kc, return_inverse=True)
         inverse = inverse.reshape(n, -1)
+        ua = np.floor_divide(keys + 2_000_000_000, 4_000_000_001)
+        uniq = np.stack([ua / 1e9, (keys - ua * 4_000_000_001) / 1e9], axis=1)
         w = np.ones((r, k)) if weights is None else np.repeat(weights[:, None], k, axis=1)
         counts = np.zeros((n, len(uniq)))
         rows = np.repeat(np.arange(n), r * k)
