@@ -34,6 +34,7 @@ def fit(
         typer.Option("--set", metavar="PATH=VALUE", help="Change a scenario value (repeatable)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing folder.")] = False,
+    figures: Annotated[bool, typer.Option(help="Draw the figures.")] = True,
     debug: DebugOpt = False,
 ) -> None:
     """Fit SCENARIO's hypotheses to its replayed record: estimates with 95% intervals, a
@@ -54,7 +55,14 @@ def fit(
             res = run_fit(sc, seed=seed, progress=update)
         finally:
             stop()
-        write_fit(res, target, force=force, command=["escalate", *sys.argv[1:]], started=started)
+        write_fit(
+            res,
+            target,
+            force=force,
+            command=["escalate", *sys.argv[1:]],
+            started=started,
+            figures=figures,
+        )
         _print(res)
         typer.echo(f"wrote {target}/ (fitted in {res.info['seconds']:.1f} s)")
 

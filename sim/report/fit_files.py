@@ -2,7 +2,8 @@
 
 The folder holds ``fit.json`` (everything below, with the configuration), tidy CSV tables
 (``comparison.csv``, ``estimates.csv``, ``profiles.csv``, ``out_of_sample.csv``,
-``calibration.csv``), ``fitted.toml`` and ``manifest.json``; it is written atomically.
+``calibration.csv``), ``fitted.toml``, ``manifest.json`` and ``figures/`` (the record
+against posterior predictive bands, and the profile likelihoods); it is written atomically.
 
 ``fitted.toml`` is the scenario file with each player's own strategy at its estimates and
 the estimated noise set in ``[players.X.noise]`` (perception at 0, as fitted), each value
@@ -201,8 +202,10 @@ def write_fit(
     command: list[str] | None = None,
     started: dt.datetime | None = None,
     draws: int = 50,
+    figures: bool = True,
 ) -> None:
-    """Write the fit's folder (see the module doc) atomically."""
+    """Write the fit's folder (see the module doc) atomically; with ``figures``, also
+    ``figures/predictive`` and ``figures/profiles`` (PDF and PNG)."""
     started = started or dt.datetime.now(dt.UTC)
     source = Path(res.scenario.source)
     fitted = fitted_scenario(res, source.read_text(encoding="utf-8"), draws)
@@ -217,7 +220,7 @@ def write_fit(
         res.out_of_sample().to_csv(tmp / "out_of_sample.csv", index=False)
         res.calibration().to_csv(tmp / "calibration.csv", index=False)
         (tmp / "fitted.toml").write_text(fitted, encoding="utf-8")
-        manifest = {
+        manifest: dict[str, Any] = {
             "tool": "escalation-sim",
             "kind": "fit",
             "version": __version__,
@@ -228,8 +231,19 @@ def write_fit(
             "started": started.isoformat(timespec="seconds"),
             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "versions": versions(),
-            "files": list(FILES),
+            "files": list(FILES),  # figures added below
         }
+        if figures:
+            import matplotlib.pyplot as plt
+
+            from sim.report.figures import save_figure
+            from sim.report.fit_figures import predictive_figure, profile_figure
+
+            (tmp / "figures").mkdir()
+            for name, draw in (("predictive", predictive_figure), ("profiles", profile_figure)):
+                fig = draw(res)
+                manifest["files"] += save_figure(fig, tmp / "figures" / name, res)
+                plt.close(fig)
         (tmp / "manifest.json").write_text(dump_json(manifest))
 
     write_atomically(Path(out), fill, force=force)

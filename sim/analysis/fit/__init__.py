@@ -68,6 +68,12 @@ class FitResult:
     players: tuple[PlayerFit, PlayerFit]
     info: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def seed(self) -> int | None:
+        """The seed of the stochastic strategies' draws (and of the posterior draws)."""
+        seed: int | None = self.info.get("seed")
+        return seed
+
     def comparison(self) -> pd.DataFrame:
         """One row per player and hypothesis: log-likelihood, AIC, BIC, their differences
         from the player's best, Akaike weights, and the rank by AIC."""
@@ -173,7 +179,12 @@ class FitResult:
         the strategy parameters): the ``[uncertainty]`` table of a fitted scenario."""
         from sim.analysis.fit.posterior import draws
 
-        return draws(self, n, self.scenario.seed if seed is None else seed)
+        key = (n, self.scenario.seed if seed is None else seed)
+        cache = self.info.setdefault("draws", {})
+        if key not in cache:
+            cache[key] = draws(self, *key)
+        out: dict[str, list[float]] = cache[key]
+        return out
 
 
 def fit(

@@ -55,10 +55,12 @@ class Estimate:
     def identified(self) -> str:
         if self.flat:
             return "not identified (flat profile)"
-        if self.low_open or self.high_open:
-            side = "below" if self.low_open and not self.high_open else "above"
-            side = "either side" if self.low_open and self.high_open else side
-            return f"bounded on one side only (open {side})"
+        if self.low_open and self.high_open:
+            return "interval reaches both search bounds"
+        if self.low_open:
+            return "interval reaches the lower search bound"
+        if self.high_open:
+            return "interval reaches the upper search bound"
         return "identified"
 
     def as_dict(self) -> dict[str, Any]:
@@ -94,6 +96,7 @@ class HypothesisFit:
     column: int
     loglik_grid: FloatArray = field(repr=False)
     eps_grid: FloatArray = field(repr=False)
+    compressed: Compressed = field(repr=False)
 
     @property
     def aic(self) -> float:
@@ -206,6 +209,7 @@ def fit_terms(
         best,
         ll,
         eps,
+        comp,
     )
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from sim.analysis.fit.estimate import _eps_values
-from sim.analysis.fit.likelihood import Compressed
 
 if TYPE_CHECKING:
     from sim.analysis.fit import FitResult
@@ -34,7 +34,7 @@ def draws(res: FitResult, n: int, seed: int) -> dict[str, list[float]]:
         hyp = f.hypothesis
         lo, hi = pc.bounds
         e_vals = _eps_values(lo, hi, f.noise.estimate)
-        comp = _compressed(res, pc.player)
+        comp = f.compressed
         ll = comp.loglik_grid(e_vals)  # (points, eps values)
         widths = np.gradient(e_vals) if len(e_vals) > 1 else np.ones(1)
         with np.errstate(invalid="ignore"):
@@ -61,20 +61,34 @@ def draws(res: FitResult, n: int, seed: int) -> dict[str, list[float]]:
     return out
 
 
-def _compressed(res: FitResult, player: int) -> Compressed:
-    """The own hypothesis' compressed terms on the whole record."""
-    from sim.analysis.fit.estimate import play
+def predictive_records(res: FitResult, n: int = 200, seed: int | None = None) -> NDArray[np.int8]:
+    """``n`` records simulated from the posterior (``(rounds, n_instruments, n)``): record
+    ``d`` plays draw ``d`` of :func:`draws` for both players, over the record's rounds, as
+    the fit reads a record (:func:`sim.analysis.fit.sbc.record_plan`)."""
+    from sim.analysis.fit.sbc import record_plan, simulate_records
+    from sim.strategies.lineup import lineup
+    from sim.strategies.registry import spec
 
-    pc = res.config.players[player]
-    hyp = pc.hypotheses[0]
-    record = res.scenario.plan.schedule.script[: res.config.rounds]
-    played = play(
-        res.scenario.plan,
-        player,
-        hyp,
-        record,
-        res.config.copies,
-        res.info["seed"],
-        pc.noise_args(),
-    )
-    return Compressed.of(played.terms())
+    seed = res.scenario.seed if seed is None else seed
+    joint = draws(res, n, seed)
+    plan = record_plan(res.scenario.plan, res.config.rounds)
+    noise: dict[str, NDArray[np.float64]] = {}
+    seats = []
+    for pc in res.config.players:
+        hyp = pc.hypotheses[0]
+        key = f"players.{pc.name}.noise.{pc.noise}"
+        table = noise.setdefault(
+            pc.noise, np.tile(np.array(getattr(plan.rules, pc.noise), dtype=np.float64), (n, 1))
+        )
+        table[:, pc.player] = joint[key]
+        specs = []
+        for d in range(n):
+            point = {
+                f.name: int(joint[f"players.{pc.name}.strategy.{f.name}"][d])
+                if f.integer
+                else joint[f"players.{pc.name}.strategy.{f.name}"][d]
+                for f in hyp.free
+            }
+            specs.append(spec(hyp.name, **hyp.fixed, **point))
+        seats.append(lineup(tuple(specs), divisor=1))
+    return simulate_records(plan, (seats[0], seats[1]), noise, seed)
