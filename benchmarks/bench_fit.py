@@ -59,9 +59,9 @@ def sbc(records: int) -> dict[str, Any]:
 
 
 def noise_vs_scipy() -> dict[str, Any]:
-    import sim
     from scipy import optimize
 
+    import sim
     from sim.analysis.fit import fit_config
     from sim.analysis.fit.estimate import play
     from sim.analysis.fit.likelihood import Compressed

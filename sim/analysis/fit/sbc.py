@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 #: The truths' stream (apart from every simulation stream of the same seed).
 TRUTH_KEY = 11
+#: Matches (records x grid points) played on forced records at once.
+COLUMNS = 8192
 
 
 def record_plan(plan: Plan, rounds: int) -> Plan:
@@ -151,27 +153,31 @@ def calibrate(
         seat = lineup(hyp.specs, divisor=1) if g > 1 else hyp.specs[0]
         other = spec("appease")
         pair = (seat, other) if pc.player == 0 else (other, seat)
-        forced = forced_decisions(
-            scenario.plan, np.repeat(recs, g, axis=2), pair, records * g, seed=seed
-        )
         own = scenario.plan.game.spans[pc.player]
-        played = Played(
-            forced.before[:, own],
-            forced.decided[:, own],
-            forced.after[:, own],
-            scenario.plan.game.n_levels[own] - 1,
-            1,
-            pc.noise_args(),
-            False,
-        )
-        t = played.terms()
-        per = []
-        for r in range(records):
-            cols = slice(r * g, (r + 1) * g)
-            sub = type(t)(t.a[:, :, cols], t.c[:, :, cols], t.moved[:, :, cols])
-            per.append(fit_terms(hyp, sub, pc.bounds, pc.noise))
-            if progress is not None:
-                progress(pc.player * records + r + 1, 2 * records)
+        per: list[HypothesisFit] = []
+        chunk = max(1, COLUMNS // g)  # records played at once (memory stays bounded)
+        for first in range(0, records, chunk):
+            part = recs[:, :, first : first + chunk]
+            m = part.shape[2]
+            forced = forced_decisions(
+                scenario.plan, np.repeat(part, g, axis=2), pair, m * g, seed=seed
+            )
+            played = Played(
+                forced.before[:, own],
+                forced.decided[:, own],
+                forced.after[:, own],
+                scenario.plan.game.n_levels[own] - 1,
+                1,
+                pc.noise_args(),
+                False,
+            )
+            t = played.terms()
+            for r in range(m):
+                cols = slice(r * g, (r + 1) * g)
+                sub = type(t)(t.a[:, :, cols], t.c[:, :, cols], t.moved[:, :, cols])
+                per.append(fit_terms(hyp, sub, pc.bounds, pc.noise))
+                if progress is not None:
+                    progress(pc.player * records + first + r + 1, 2 * records)
         fits.append(tuple(per))
         for e_i, name in enumerate([f.name for f in hyp.free] + [pc.noise]):
             hit = 0
