@@ -325,3 +325,56 @@ def test_fit_command_bad_input_exits_2(tmp_path: Path) -> None:
     )
     assert r.exit_code == 2 and "ratioo" in r.output
     assert not (tmp_path / "y").exists()
+
+
+def test_a_max_step_beyond_the_ladders_changes_no_choice(us_china: Scenario) -> None:
+    """The forced loop clips like the engine: a max_step past every ladder is no limit (and
+    does not overflow the int8 levels)."""
+    record = us_china.plan.schedule.script
+    specs = us_china.plan.strategies
+    free = us_china.replace(simulation={"max_step": None}).plan
+    wide = us_china.replace(simulation={"max_step": 200}).plan
+    a = forced_decisions(free, record, specs, 2).decided
+    b = forced_decisions(wide, record, specs, 2).decided
+    assert np.array_equal(a, b)
+
+
+def test_noise_bounds_are_probabilities(us_china: Scenario) -> None:
+    with pytest.raises(sim.ScenarioError, match=r"within \[0, 1\]"):
+        us_china.replace({"fit.players.CN.bounds": [0.0, 2.0]})
+    fixed = us_china.replace(
+        {"fit.players.US.bounds": [0.02, 0.02], "fit.players.US.free": {"interval": [5, 9]}}
+    )
+    res = fit(fixed)
+    own = res.players[0].own
+    assert own.noise.estimate == pytest.approx(0.02)
+    assert own.k == 1  # the interval only: a noise with one value is fixed
+
+
+def test_a_fitted_scenario_can_be_fitted_again(tmp_path: Path, small: Scenario) -> None:
+    from sim.report.fit_files import fitted_scenario
+
+    res = fit(small)
+    once = tmp_path / "once.toml"
+    once.write_text(fitted_scenario(res, US_CHINA.read_text(), draws=5))
+    again = fit(sim.load_scenario(once).replace({"fit.players.US.free": {"interval": [5, 9]}}))
+    twice = tmp_path / "twice.toml"
+    twice.write_text(fitted_scenario(again, once.read_text(), draws=5))
+    assert len(sim.load_scenario(twice).data.uncertainty.draws["players.US.noise.tremble"]) == 5
+
+
+def test_calibration_of_a_stochastic_hypothesis(small: Scenario) -> None:
+    """SBC averages a stochastic own hypothesis over its copies, as the fit does. The
+    likelihood is then a Monte Carlo estimate: with 64 copies these intervals held the truth
+    in 5 of 12 records, with 1,024 in 10 (docs/model.md)."""
+    sc = small.replace(
+        {
+            "fit.copies": 1024,
+            "players.CN.strategy": "random",
+            "players.CN.strategy.p": 0.05,
+            "fit.players.CN.free": {"p": [0.0, 0.2]},
+        }
+    )
+    cal = calibrate(sc, records=12, seed=4)
+    p = next(c for c in cal.coverage if c.player == "CN" and c.parameter == "p")
+    assert p.records == 12 and p.share >= 0.75

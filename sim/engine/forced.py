@@ -88,7 +88,7 @@ def forced_decisions(
     chosen = levels
     before = np.empty_like(record)
     decided = np.empty_like(record)
-    step = rules.max_step
+    step = rules.max_step if rules.max_step is not None and rules.max_step < top.max() else None
     for t in range(rounds):
         exposure = game.exposure(t)
         if truces is not None:
@@ -106,7 +106,8 @@ def forced_decisions(
             obs = Observation(t, levels[own], levels[opp], exposure, chosen[own], views[p])
             wanted[own] = players[p].decide(obs, rngs[p])
         if step is not None:
-            wanted = np.clip(wanted, levels - step, levels + step)
+            wide = levels.astype(np.int64)
+            wanted = np.clip(wanted, wide - step, wide + step)
         intended: LevelArray = np.clip(wanted, 0, top).astype(LEVEL_DTYPE)
         now = record[t]
         if truces is not None:

@@ -105,7 +105,7 @@ def fitted_scenario(res: FitResult, source_text: str, draws: int = 50) -> str:
     """The scenario file ``source_text`` with each player's own strategy at its estimates,
     its estimated noise in ``[players.X.noise]`` and an ``[uncertainty]`` table of
     ``draws`` joint posterior draws (see the module doc)."""
-    text = source_text
+    text = _without_uncertainty(source_text)
     sc = res.scenario
     for pc, pf in zip(res.config.players, res.players, strict=True):
         f = pf.own
@@ -140,6 +140,17 @@ def fitted_scenario(res: FitResult, source_text: str, draws: int = 50) -> str:
     for path, values in res.draws(draws).items():
         lines.append(f'"{path}" = [{", ".join(_toml(v) for v in values)}]')
     return header + text.rstrip("\n") + "\n" + "\n".join(lines) + "\n"
+
+
+def _without_uncertainty(text: str) -> str:
+    """``text`` without its ``[uncertainty]`` tables (a fitted scenario fitted again)."""
+    for name in ("uncertainty.draws", "uncertainty"):
+        where = _section(text, name)
+        if where is not None:
+            head = re.search(rf"^\[{re.escape(name)}\][^\n]*\n", text, flags=re.M)
+            assert head is not None
+            text = text[: head.start()] + text[where[1] :]
+    return text
 
 
 def _toml(v: Any) -> str:

@@ -372,6 +372,12 @@ Bounds = Annotated[
 ]
 
 
+def _probabilities(pair: list[float]) -> list[float]:
+    if pair[0] < 0 or pair[1] > 1:
+        raise ValueError(f"expected bounds within [0, 1] (a probability), got {pair}")
+    return pair
+
+
 class FitCandidate(BaseModel):
     """One hypothesis about a player: a strategy, its fixed parameters, and the parameters
     to estimate with their bounds (``free = { lag = [0, 7] }``). Every key besides
@@ -384,7 +390,8 @@ class FitCandidate(BaseModel):
     free: dict[str, Bounds] = Field(
         default_factory=dict,
         description="Parameters to estimate, each with its bounds [low, high] (integers for "
-        "integer parameters: every integer in the bounds is tried).",
+        "integer parameters: every integer in the bounds is tried, at most 61 of them evenly "
+        "spaced).",
     )
 
 
@@ -403,7 +410,9 @@ class FitPlayer(_Strict):
         "record then has a positive probability) or execution (a level one rung off the "
         "choice; a move against the choice is then impossible).",
     )
-    bounds: Bounds = Field([0.0, 0.5], description="Bounds of the estimated noise.")
+    bounds: Annotated[Bounds, AfterValidator(_probabilities)] = Field(
+        [0.0, 0.9], description="Bounds of the estimated noise, within [0, 1]."
+    )
     candidates: list[FitCandidate] | None = Field(
         None,
         description="Alternative hypotheses fitted on the same record and ranked against "

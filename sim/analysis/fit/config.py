@@ -255,7 +255,7 @@ def fit_config(sc: Scenario) -> FitConfig:
             free = cand.get("free") or {}
             hyps.append(_hypothesis(sc, p, cand, dict(free), False, where, grid, problems))
         noise = fp.noise if fp is not None else "tremble"
-        bounds = tuple(fp.bounds) if fp is not None else (0.0, 0.5)
+        bounds = tuple(fp.bounds) if fp is not None else (0.0, 0.9)
         rules = sc.plan.rules
         fixed = rules.execution[p] if noise == "tremble" else rules.tremble[p]
         players.append(

@@ -78,7 +78,8 @@ class Estimate:
 class HypothesisFit:
     """A hypothesis fitted to one player's record.
 
-    ``loglik`` at the estimates; ``k`` free parameters (execution noise included); ``n``
+    ``loglik`` at the estimates; ``k`` free parameters (the noise included; a parameter
+    whose bounds leave one value is fixed, not counted); ``n``
     observations; ``impossible``: moves the hypothesis cannot produce at any noise level
     (a move against its choice); ``correlation``: likelihood-weighted correlations of the
     free parameters over the grid (the noise last).
@@ -186,7 +187,9 @@ def fit_terms(
         assert grid is not None
         values = np.array(f.values)
         prof = np.array([ll[grid[:, j] == v].max() for v in values])
-        estimates.append(_estimate(f.name, values, prof, float(grid[best, j]), (f.low, f.high)))
+        estimates.append(
+            _estimate(f.name, values, prof, float(grid[best, j]), (values[0], values[-1]))
+        )
     # The noise's profile: the best over grid points at each value.
     e_vals = _eps_values(lo, hi, float(eps[best]))
     top_points = np.argsort(-np.where(finite, ll, -np.inf))[: min(len(ll), 64)]
@@ -199,7 +202,7 @@ def fit_terms(
     return HypothesisFit(
         hyp,
         float(ll[best]),
-        len(hyp.free) + 1,
+        sum(len(f.values) > 1 for f in hyp.free) + int(hi > lo),
         n,
         point,
         tuple(estimates),
@@ -230,6 +233,8 @@ def _central_argmax(ll: FloatArray, hyp: Hypothesis) -> np.intp:
 
 
 def _eps_values(lo: float, hi: float, at: float) -> FloatArray:
+    if hi <= lo:
+        return np.array([lo])
     base = np.linspace(lo, hi, EPS_POINTS)
     if lo > 0:
         base = np.union1d(base, np.geomspace(lo, hi, EPS_POINTS))

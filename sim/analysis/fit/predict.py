@@ -6,7 +6,8 @@ density*), and the probability that it moved at all (for calibration). Two basel
 scored the same way: **persistence** (every level held, moves only by execution noise,
 whose rate is fitted on the training rounds) and a **frequency-matched random mover**
 (each instrument moves up and down at its training frequencies, whatever happened before;
-add-one-half smoothing; no move past a ladder's end).
+add-one-half smoothing; the player's pooled rate for a direction an instrument never could
+take in training; no move past a ladder's end).
 """
 
 from __future__ import annotations
@@ -106,8 +107,13 @@ def frequency(
     d_train = np.sign(after_train.astype(int) - before_train)
     tp = np.asarray(top)[None, :]
     can_up, can_down = before_train < tp, before_train > 0
-    q_up = (np.sum(d_train > 0, axis=0) + 0.5) / (np.sum(can_up, axis=0) + 1.0)
-    q_down = (np.sum(d_train < 0, axis=0) + 0.5) / (np.sum(can_down, axis=0) + 1.0)
+    ups, downs = np.sum(d_train > 0, axis=0), np.sum(d_train < 0, axis=0)
+    n_up, n_down = np.sum(can_up, axis=0), np.sum(can_down, axis=0)
+    # An instrument that never could move one way in training takes the pooled rate.
+    pooled_up = (ups.sum() + 0.5) / (n_up.sum() + 1.0)
+    pooled_down = (downs.sum() + 0.5) / (n_down.sum() + 1.0)
+    q_up = np.where(n_up > 0, (ups + 0.5) / (n_up + 1.0), pooled_up)
+    q_down = np.where(n_down > 0, (downs + 0.5) / (n_down + 1.0), pooled_down)
     up = np.where(before_test < tp, q_up[None, :], 0.0)
     down = np.where(before_test > 0, q_down[None, :], 0.0)
     total = up + down

@@ -149,30 +149,31 @@ def calibrate(
     for pc in cfg.players:
         hyp = pc.hypotheses[0]
         g = len(hyp.specs)
-        # Match i plays grid point i % g on record i // g.
-        seat = lineup(hyp.specs, divisor=1) if g > 1 else hyp.specs[0]
+        m = cfg.copies if hyp.stochastic else 1
+        # Match i plays grid point (i // m) % g on record i // (g * m).
+        seat = lineup(hyp.specs, divisor=m) if g * m > 1 else hyp.specs[0]
         other = spec("appease")
         pair = (seat, other) if pc.player == 0 else (other, seat)
         own = scenario.plan.game.spans[pc.player]
         per: list[HypothesisFit] = []
-        chunk = max(1, COLUMNS // g)  # records played at once (memory stays bounded)
+        chunk = max(1, COLUMNS // (g * m))  # records played at once (memory stays bounded)
         for first in range(0, records, chunk):
             part = recs[:, :, first : first + chunk]
-            m = part.shape[2]
+            size = part.shape[2]
             forced = forced_decisions(
-                scenario.plan, np.repeat(part, g, axis=2), pair, m * g, seed=seed
+                scenario.plan, np.repeat(part, g * m, axis=2), pair, size * g * m, seed=seed
             )
             played = Played(
                 forced.before[:, own],
                 forced.decided[:, own],
                 forced.after[:, own],
                 scenario.plan.game.n_levels[own] - 1,
-                1,
+                m,
                 pc.noise_args(),
                 False,
             )
             t = played.terms()
-            for r in range(m):
+            for r in range(size):
                 cols = slice(r * g, (r + 1) * g)
                 sub = type(t)(t.a[:, :, cols], t.c[:, :, cols], t.moved[:, :, cols])
                 per.append(fit_terms(hyp, sub, pc.bounds, pc.noise))
