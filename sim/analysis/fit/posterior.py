@@ -49,8 +49,11 @@ def draws(res: FitResult, n: int, seed: int) -> dict[str, list[float]]:
         flat = rng.choice(w.size, size=n, p=(w / total).ravel())
         points, cells = np.divmod(flat, len(e_vals))
         # Spread each noise draw uniformly within its grid cell.
+        # Uniform within each grid cell, the cell cut at the bounds (no mass piled on them).
         half = widths[cells] / 2
-        eps = np.clip(e_vals[cells] + rng.uniform(-1, 1, n) * half, lo, hi)
+        low = np.maximum(e_vals[cells] - half, lo)
+        high = np.minimum(e_vals[cells] + half, hi)
+        eps = low + rng.uniform(0, 1, n) * (high - low)
         out[f"players.{pc.name}.noise.{pc.noise}"] = [float(round(e, 8)) for e in eps]
         grid = hyp.points
         for fr in hyp.free:
