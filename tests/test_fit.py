@@ -24,6 +24,7 @@ from sim.analysis.fit.sbc import calibrate, record_plan, simulate_records
 from sim.cli import app
 from sim.engine.forced import forced_decisions
 from sim.engine.rounds import step_off, tremble
+from sim.report.fit_files import FILES
 from sim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -261,16 +262,7 @@ def test_fit_command_writes_the_folder_and_a_runnable_fitted_scenario(
     r = runner.invoke(app, ["fit", str(scenario), "--out", str(out)])
     assert r.exit_code == 0, r.output
     assert "ranked by AIC" in r.output and "out of sample" in r.output
-    for name in (
-        "fit.json",
-        "comparison.csv",
-        "estimates.csv",
-        "profiles.csv",
-        "out_of_sample.csv",
-        "calibration.csv",
-        "fitted.toml",
-        "manifest.json",
-    ):
+    for name in (*FILES, "figures/predictive.pdf", "figures/profiles.png"):
         assert (out / name).is_file(), name
     doc = json.loads((out / "fit.json").read_text())
     us = doc["players"][0]

@@ -89,8 +89,10 @@ def forced_decisions(
     before = np.empty_like(record)
     decided = np.empty_like(record)
     step = rules.max_step if rules.max_step is not None and rules.max_step < top.max() else None
+    exposure = game.exposure(0)
     for t in range(rounds):
-        exposure = game.exposure(t)
+        if game.decouples:
+            exposure = game.exposure(t)
         if truces is not None:
             levels = truces.open_round(t, levels)
         views = [truces.view(p) if truces is not None else None for p in (0, 1)]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import typing
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,7 @@ import numpy as np
 from sim.engine.rounds import Draws, Rules
 from sim.errors import Problem
 from sim.strategies.lineup import lineup
-from sim.strategies.registry import StrategyError, StrategySpec, spec
+from sim.strategies.registry import StrategyError, StrategySpec, parameter_type, spec
 
 #: Most draws of a table.
 MAX_DRAWS = 1000
@@ -88,7 +87,8 @@ def compile_draws(
         if not params[p]:
             continue
         base = specs[p]
-        ints = _integer_fields(base)
+        known = {f.name for f in dataclasses.fields(base.params)}
+        ints = {k for k in params[p] if k in known and parameter_type(base.cls, k) is int}
         built = []
         try:
             for d in range(count):
@@ -96,7 +96,7 @@ def compile_draws(
                     k: int(v[d]) if k in ints and float(v[d]).is_integer() else v[d]
                     for k, v in params[p].items()
                 }
-                built.append(spec(base.name, **(_fields(base) | change)))
+                built.append(spec(base.name, **(dataclasses.asdict(base.params) | change)))
         except StrategyError as exc:
             for prob in exc.problems:
                 problems.append(
@@ -105,22 +105,3 @@ def compile_draws(
             return None, specs
         out[p] = lineup(tuple(built), divisor=1)
     return Draws(noise["execution"], noise["perception"], noise["tremble"]), out
-
-
-def _fields(s: StrategySpec) -> dict[str, Any]:
-    return {f.name: getattr(s.params, f.name) for f in dataclasses.fields(s.params)}
-
-
-def _integer_fields(s: StrategySpec) -> set[str]:
-    hints = typing.get_type_hints(type(s.params), include_extras=True)
-    out = set()
-    for name, tp in hints.items():
-        while typing.get_origin(tp) is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        args = [a for a in typing.get_args(tp) if a is not type(None)] or [tp]
-        base = args[0]
-        while typing.get_origin(base) is typing.Annotated:
-            base = typing.get_args(base)[0]
-        if base is int:
-            out.add(name)
-    return out

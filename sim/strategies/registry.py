@@ -247,6 +247,19 @@ def describe(name: str) -> dict[str, Any]:
     }
 
 
+def parameter_type(cls: type[Strategy], name: str) -> type:
+    """The base type of parameter ``name`` of strategy ``cls`` (``int`` for
+    ``Annotated[int, Ge(1)] | None``): its annotation without metadata and ``None``."""
+    tp = typing.get_type_hints(cls.Params, include_extras=True)[name]
+    while True:
+        if typing.get_origin(tp) is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif typing.get_origin(tp) in (typing.Union, types.UnionType):
+            tp = next(a for a in typing.get_args(tp) if a is not type(None))
+        else:
+            return tp if isinstance(tp, type) else object
+
+
 def _type_name(tp: Any) -> str:
     if typing.get_origin(tp) is typing.Annotated:
         base, *meta = typing.get_args(tp)

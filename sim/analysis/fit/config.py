@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import typing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.errors import Problem, ScenarioError
-from sim.strategies.base import Seat
-from sim.strategies.registry import StrategyError, StrategySpec, get, spec
+from sim.strategies.base import Seat, Strategy
+from sim.strategies.registry import (
+    StrategyError,
+    StrategySpec,
+    get,
+    parameter_type,
+    spec,
+)
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
@@ -109,16 +114,10 @@ class FitConfig:
     copies: int
 
 
-def _integer(cls: type, name: str) -> bool:
-    hints = typing.get_type_hints(cls, include_extras=True)
-    tp = hints[name]
-    while typing.get_origin(tp) is typing.Annotated:
-        tp = typing.get_args(tp)[0]
-    args = [a for a in typing.get_args(tp) if a is not type(None)] or [tp]
-    base = args[0]
-    while typing.get_origin(base) is typing.Annotated:
-        base = typing.get_args(base)[0]
-    if base is bool or base not in (int, float):
+def _integer(cls: type[Strategy], name: str) -> bool:
+    """Whether numeric parameter ``name`` is an integer (``TypeError`` if not numeric)."""
+    base = parameter_type(cls, name)
+    if base not in (int, float):
         raise TypeError("not a number")
     return base is int
 
@@ -151,7 +150,7 @@ def _hypothesis(
             problems.append(Problem(loc, f"{name} has no parameter {pname!r} (it has: {known})"))
             continue
         try:
-            integer = _integer(cls.Params, pname)
+            integer = _integer(cls, pname)
         except TypeError:
             problems.append(Problem(loc, f"expected a numeric parameter; {pname!r} is not one"))
             continue

@@ -96,7 +96,6 @@ class HypothesisFit:
     strategy: str
     column: int
     loglik_grid: FloatArray = field(repr=False)
-    eps_grid: FloatArray = field(repr=False)
     compressed: Compressed = field(repr=False)
 
     @property
@@ -149,13 +148,18 @@ def play(
     noise: dict[str, Any],
 ) -> Played:
     """Every grid point of ``hyp`` played on ``record`` at once (a lineup); stochastic
-    strategies in ``copies`` copies each."""
+    strategies in ``copies`` copies each. ``record`` is ``(rounds, n_instruments)``, or
+    ``(rounds, n_instruments, r)`` for ``r`` records: the columns are then record-major
+    (every point of record 0, then of record 1, ...)."""
     m = copies if hyp.stochastic else 1
     n = len(hyp.specs) * m
-    seat = lineup(hyp.specs, divisor=m) if len(hyp.specs) > 1 or m > 1 else hyp.specs[0]
+    seat = lineup(hyp.specs, divisor=m) if n > 1 else hyp.specs[0]
     other = spec("appease")
     specs = (seat, other) if player == 0 else (other, seat)
-    forced = forced_decisions(plan, record, specs, n, seed=seed)
+    shared = record.ndim == 2
+    if not shared:
+        record = np.repeat(record, n, axis=2)
+    forced = forced_decisions(plan, record, specs, n if shared else record.shape[2], seed=seed)
     own = plan.game.spans[player]
     top = plan.game.n_levels[own] - 1
     return Played(
@@ -165,7 +169,7 @@ def play(
         top,
         m,
         noise,
-        record.ndim == 2,
+        shared,
     )
 
 
@@ -211,7 +215,6 @@ def fit_terms(
         text(hyp.specs[best]),
         best,
         ll,
-        eps,
         comp,
     )
 

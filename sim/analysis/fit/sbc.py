@@ -20,13 +20,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.analysis.fit.config import FitConfig, fit_config
-from sim.analysis.fit.estimate import HypothesisFit, Played, fit_terms
-from sim.engine.forced import forced_decisions
+from sim.analysis.fit.estimate import HypothesisFit, fit_terms, play
 from sim.engine.rounds import Draws, Plan, Rules, Streams, iter_rounds
 from sim.engine.schedule import Schedule
 from sim.intervals import share_interval
 from sim.strategies.lineup import lineup
-from sim.strategies.registry import StrategySpec, spec
+from sim.strategies.registry import StrategySpec
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -150,28 +149,12 @@ def calibrate(
         hyp = pc.hypotheses[0]
         g = len(hyp.specs)
         m = cfg.copies if hyp.stochastic else 1
-        # Match i plays grid point (i // m) % g on record i // (g * m).
-        seat = lineup(hyp.specs, divisor=m) if g * m > 1 else hyp.specs[0]
-        other = spec("appease")
-        pair = (seat, other) if pc.player == 0 else (other, seat)
-        own = scenario.plan.game.spans[pc.player]
         per: list[HypothesisFit] = []
         chunk = max(1, COLUMNS // (g * m))  # records played at once (memory stays bounded)
         for first in range(0, records, chunk):
             part = recs[:, :, first : first + chunk]
             size = part.shape[2]
-            forced = forced_decisions(
-                scenario.plan, np.repeat(part, g * m, axis=2), pair, size * g * m, seed=seed
-            )
-            played = Played(
-                forced.before[:, own],
-                forced.decided[:, own],
-                forced.after[:, own],
-                scenario.plan.game.n_levels[own] - 1,
-                m,
-                pc.noise_args(),
-                False,
-            )
+            played = play(scenario.plan, pc.player, hyp, part, cfg.copies, seed, pc.noise_args())
             t = played.terms()
             for r in range(size):
                 cols = slice(r * g, (r + 1) * g)
