@@ -22,11 +22,12 @@ if TYPE_CHECKING:
     from sim.analysis.tournament import TournamentResult, tournament
     from sim.errors import ModelError, ScenarioError, SimError
     from sim.model import Game, Instrument
-    from sim.result import Result
-    from sim.scenario import Scenario, load_scenario
-    from sim.simulation import simulate
+    from sim.report import plots
+    from sim.report.sweeping import sweep
+    from sim.run.result import Result
+    from sim.run.scenario import Scenario, load_scenario
+    from sim.run.simulate import simulate
     from sim.strategies import Strategy, register
-    from sim.sweeping import sweep
 
 __all__ = [
     "EvolutionResult",
@@ -45,6 +46,7 @@ __all__ = [
     "evolve",
     "fit",
     "load_scenario",
+    "plots",
     "register",
     "simulate",
     "stage_game",
@@ -58,11 +60,11 @@ _LAZY = {
     "ModelError": "sim.errors",
     "ScenarioError": "sim.errors",
     "SimError": "sim.errors",
-    "Result": "sim.result",
-    "Scenario": "sim.scenario",
-    "load_scenario": "sim.scenario",
-    "simulate": "sim.simulation",
-    "sweep": "sim.sweeping",
+    "Result": "sim.run.result",
+    "Scenario": "sim.run.scenario",
+    "load_scenario": "sim.run.scenario",
+    "simulate": "sim.run.simulate",
+    "sweep": "sim.report.sweeping",
     "stage_game": "sim.analysis.stage",
     "StageGame": "sim.analysis.stage",
     "tournament": "sim.analysis.tournament",
@@ -76,11 +78,18 @@ _LAZY = {
 }
 
 
+#: Public modules that are not subpackages of ``sim``: ``from sim import plots``.
+_MODULES = {"plots": "sim.report.plots"}
+
+
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
+    if name in _LAZY or name in _MODULES:
         import importlib
 
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        if name in _MODULES:
+            value = importlib.import_module(_MODULES[name])
+        else:
+            value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -15,10 +15,10 @@ from matplotlib.transforms import Bbox
 from numpy.typing import NDArray
 
 import sim.engine
-from sim._rng import BatchRandom
 from sim.engine import Plan, Step, iter_rounds
 from sim.model import Game, Instrument
-from sim.scenario import Scenario
+from sim.run import Scenario
+from sim.stats.streams import BatchRandom
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

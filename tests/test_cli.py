@@ -307,7 +307,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     from rich.console import Console
     from rich.progress import Progress
 
-    from sim.cli_progress import progress
+    from sim.cli.progress import progress
 
     monkeypatch.setattr(Console, "is_terminal", property(lambda self: False))
     update, stop = progress("x")

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 import sim
-from sim._rng import BatchRandom
+from sim.stats.streams import BatchRandom
 from sim.strategies import Observation, Seat, spec
 
 ROOT = Path(__file__).resolve().parent.parent

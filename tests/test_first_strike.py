@@ -33,9 +33,9 @@ from test_properties import BUNDLED, _param_specs, games, seeds
 from sim.engine import Plan, Rules, run_plan
 from sim.engine.reduce import BOTH, NOBODY
 from sim.engine.rounds import iter_rounds
-from sim.engine.schedule import Schedule
 from sim.model import Game
-from sim.scenario import Scenario
+from sim.run import Scenario
+from sim.scenario.schedule import Schedule
 from sim.strategies import StrategySpec, spec
 from sim.strategies.base import Observation, Seat
 

@@ -25,7 +25,7 @@ from sim.cli import app
 from sim.engine.forced import forced_decisions
 from sim.engine.rounds import step_off, tremble
 from sim.report.fit_files import FILES
-from sim.scenario import Scenario
+from sim.run import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 US_CHINA = ROOT / "scenarios" / "us-china-2025.toml"
@@ -120,7 +120,8 @@ def test_forced_choices_are_the_engines_choices(us_china: Scenario) -> None:
     strategies = us_china.plan.strategies
     chosen = np.empty((rounds, plan.game.n_instruments, n), dtype=np.int8)
     recs = np.empty_like(chosen)
-    from sim.engine.rounds import Draws, Streams, iter_rounds
+    from sim.engine.rounds import Streams, iter_rounds
+    from sim.scenario.rules import Draws
 
     run = dataclasses.replace(
         plan, draws=Draws(noise["execution"], np.zeros((n, 2)), noise["tremble"])

@@ -1,4 +1,4 @@
-"""sim.intervals, the one place intervals are computed: against scipy (the peer), within
+"""sim.stats.intervals, the one place intervals are computed: against scipy (the peer), within
 their ranges, and shown as "—" / null where they are not defined."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 import sim
 from sim.cli import app
-from sim.intervals import mean_interval, share_interval, span, text
+from sim.stats.intervals import mean_interval, share_interval, span, text
 
 
 @settings(max_examples=200, deadline=None)

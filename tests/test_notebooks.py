@@ -49,7 +49,7 @@ _warnings.simplefilter("error")"""
 #: The cell put last: the kernel's own warnings at shutdown are not the notebook's.
 LAST_CELL = "_warnings.filters[:] = _filters"
 
-#: A cell that draws a figure calls one of the figure functions of ``sim.plots``.
+#: A cell that draws a figure calls one of the figure functions of ``sim.report.plots``.
 DRAWS = re.compile(r"\w+_figure\(")
 
 

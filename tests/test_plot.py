@@ -216,7 +216,7 @@ def test_run_tables_give_the_figures_the_results_data(tmp_path: Path) -> None:
     """A run's figure data from its folder equals the data from the live result (the CSVs
     keep 12 significant digits)."""
     res = sim.simulate(sim.load_scenario(BUSAN), matches=40, seed=5)
-    from sim.report.files import write_run
+    from sim.report.run_out import write_run
 
     write_run(res, tmp_path / "run", figures=False)
     kind, tables = read_folder(tmp_path / "run")
@@ -235,7 +235,7 @@ def test_older_manifests_with_sorted_keys_keep_the_player_order(tmp_path: Path) 
     """Folders written before the manifest kept the file's order had the scenario's keys
     sorted (CN before US); the tables' column order restores player 0 and 1."""
     res = sim.simulate(sim.load_scenario(BUSAN), matches=10, seed=5)
-    from sim.report.files import write_run
+    from sim.report.run_out import write_run
 
     folder = write_run(res, tmp_path / "run", figures=False)
     manifest = json.loads((folder / "manifest.json").read_text())

@@ -15,7 +15,7 @@ from conftest import SCENARIOS
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.intervals import share_interval
+from sim.stats.intervals import share_interval
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.result import count_quantile
+from sim.run.result import count_quantile
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -198,7 +198,7 @@ def test_output_folder_is_checked_before_simulating(
 ) -> None:
     """A refused folder costs no simulation; --force never deletes a folder this tool did
     not write; symbolic links are refused; scenario names cannot escape results/."""
-    simulate_module = sys.modules["sim.simulation"]
+    simulate_module = sys.modules["sim.run.simulate"]
 
     def boom(*args: object, **kwargs: object) -> None:
         raise AssertionError("simulated before checking the output folder")
@@ -234,7 +234,7 @@ def test_simulate_stays_a_function_whatever_is_imported_first() -> None:
     """Importing the CLI (which imports the simulation module) before touching
     ``sim.simulate`` must not turn ``sim.simulate`` into a module."""
     code = (
-        "import sim.cli, sim.simulation, sim\n"
+        "import sim.cli, sim.run.simulate, sim\n"
         "assert callable(sim.simulate), type(sim.simulate)\n"
         "print('ok')\n"
     )

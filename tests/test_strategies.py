@@ -14,10 +14,10 @@ from conftest import ipd_with, multi_game, play, run_steps
 from numpy.typing import NDArray
 
 from sim import strategies
-from sim._rng import BatchRandom
 from sim.engine import Plan, Rules
 from sim.errors import ScenarioError
 from sim.model import Game, Instrument
+from sim.stats.streams import BatchRandom
 from sim.strategies import Facts, Observation, Seat, Strategy, StrategyError, StrategySpec, spec
 from sim.strategies.base import LevelArray
 from sim.strategies.classic import generosity

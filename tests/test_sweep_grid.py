@@ -171,7 +171,7 @@ def test_a_range_without_a_count_says_so() -> None:
 
 
 def test_a_sweep_file_s_bad_metric_names_the_file(tmp_path: Path, busan: sim.Scenario) -> None:
-    from sim.sweeping import sweep_plan
+    from sim.report.sweeping import sweep_plan
 
     with pytest.raises(ScenarioError, match=r"^f\.toml sweep\.metrics: nope: no such metric"):
         sweep_plan(

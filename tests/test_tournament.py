@@ -18,7 +18,7 @@ from sim.analysis.tournament import lineup_of, tournament
 from sim.engine.two_move import eligible
 from sim.errors import SimError
 from sim.strategies import StrategyError, spec
-from sim.strategies.automaton import automaton_of
+from sim.strategies.automaton_play import automaton_of
 from sim.strategies.base import Facts, Observation, Seat, Strategy
 from sim.strategies.classic import NoParams
 from sim.strategies.lineup import lineup

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 import sim
 from sim.cli import app
-from sim.cli_population import split_list
+from sim.cli.population import split_list
 from sim.report.tournament_plot import tournament_data, tournament_figure
 
 runner = CliRunner()

@@ -13,7 +13,7 @@ from scipy import stats
 import sim
 from sim.engine import run_plan
 from sim.engine.truces import _rollback
-from sim.scenario import Scenario
+from sim.run import Scenario
 from tests.conftest import ipd_with, run_steps
 
 NICE = [
@@ -412,7 +412,7 @@ def test_overlapping_truces_are_rejected(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ calendar, files, scripted
 def test_calendar_of_months_clamps_to_the_month() -> None:
-    from sim.calendar import Calendar
+    from sim.scenario.calendar import Calendar
 
     cal = Calendar(dt.date(2025, 1, 31), "month")
     assert [cal.date_of(t) for t in range(4)] == [

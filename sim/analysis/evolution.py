@@ -33,7 +33,7 @@ from sim.errors import SimError
 from sim.strategies.registry import StrategySpec
 
 if TYPE_CHECKING:
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
 
 class EvolutionError(SimError, ValueError):

@@ -28,7 +28,7 @@ import numpy as np
 from sim.errors import Problem, ScenarioError
 
 if TYPE_CHECKING:
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
 #: Paths a sweep sets itself (its seed and matches per cell), so a grid may not.
 RESERVED = {

@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from sim.analysis.replicator import payoff_matrix
-from sim.intervals import share_interval
+from sim.stats.intervals import share_interval
 
 __all__ = [
     "Fitness",

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sim.model import Game
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
 FloatArray = NDArray[np.float64]
 

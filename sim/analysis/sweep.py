@@ -26,7 +26,7 @@ from sim.errors import Problem, ScenarioError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
 #: Per-truce metrics (``truce.<truce>.<suffix>``) that ``truce.<suffix>`` names for the
 #: scenario's first truce: its first scheduled one, or negotiated truces when none is.
@@ -199,8 +199,8 @@ def run_cell(base: BaseScenario, task: CellTask) -> dict[str, Any]:
     """Simulate one cell in this process and return its record: ``cell``, ``seed``,
     ``values`` and ``metrics`` (``{name: [estimate, ci_low, ci_high]}``, NaN where a
     metric is undefined), and ``seconds`` (not part of the results)."""
-    from sim.scenario import Scenario
-    from sim.simulation import simulate
+    from sim.run.scenario import Scenario
+    from sim.run.simulate import simulate
 
     t0 = time.perf_counter()
     scenario = _BUILT.get(base.key)
@@ -238,7 +238,7 @@ def run_cell(base: BaseScenario, task: CellTask) -> dict[str, Any]:
 def metric_names(scenario: Scenario) -> dict[str, str]:
     """Every metric of ``scenario``'s summary, ``{name: description}``, read off a run of
     two matches (the names do not depend on what happens in a run)."""
-    from sim.simulation import simulate
+    from sim.run.simulate import simulate
 
     res = simulate(scenario, matches=2, seed=0, workers=1, trajectories=0)
     return {k: v["description"] for k, v in res.metrics().items()}

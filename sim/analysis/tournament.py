@@ -27,18 +27,18 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from sim._rng import STREAM_UNIT
 from sim.engine.run import Progress, default_workers, processes_used, run_blocks
 from sim.engine.tally import merge_tallies, tally_rounds
 from sim.engine.two_move import eligible, play_two_move
 from sim.errors import Problem
-from sim.intervals import normal_interval
+from sim.stats.intervals import normal_interval
+from sim.stats.streams import STREAM_UNIT
 from sim.strategies.base import Seat
 from sim.strategies.lineup import lineup
 from sim.strategies.registry import StrategyError, StrategySpec, names, parse, spec, text
 
 if TYPE_CHECKING:
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
 #: Matches per ordered pair when none is given.
 DEFAULT_MATCHES = 100

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim._rng import STRATEGY, BatchRandom
 from sim.engine.rounds import Plan
 from sim.engine.truces import TruceState
 from sim.model.game import LEVEL_DTYPE
+from sim.stats.streams import STRATEGY, BatchRandom
 from sim.strategies.base import Observation, Seat
 from sim.strategies.registry import StrategySpec
 

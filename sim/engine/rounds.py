@@ -15,71 +15,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim._rng import EXECUTION, PERCEPTION, STRATEGY, TREMBLE, TRUCE, BatchRandom
-from sim.calendar import Calendar
-from sim.engine.schedule import Schedule
 from sim.engine.truces import TruceState
 from sim.model import Game
 from sim.model.game import LEVEL_DTYPE
+from sim.scenario.calendar import Calendar
+from sim.scenario.rules import Draws, Rules
+from sim.scenario.schedule import Schedule
+from sim.stats.streams import EXECUTION, PERCEPTION, STRATEGY, TREMBLE, TRUCE, BatchRandom
 from sim.strategies.base import Observation, Seat
 from sim.strategies.registry import StrategySpec
 
 LevelArray = NDArray[np.int8]
 FloatArray = NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class Rules:
-    """How rounds are played.
-
-    Attributes
-    ----------
-    rounds : number of rounds per match
-    discount : per-round discount factor delta for the discounted payoff, in (0, 1]
-    max_step : most rungs an instrument may move in one round (``None``: no limit)
-    execution : per player, probability per instrument and round that the level taking
-        effect is one step off the intended one (a flip on a two-level ladder)
-    perception : per player, probability per opponent instrument and round that it sees
-        the opponent's level one step off
-    tremble : per player, probability per instrument and round that its choice is replaced
-        by a random move from the level in force (down, hold or up one rung, equally likely
-        among those the ladder allows), before execution noise
-    """
-
-    rounds: int
-    discount: float = 1.0
-    max_step: int | None = None
-    execution: tuple[float, float] = (0.0, 0.0)
-    perception: tuple[float, float] = (0.0, 0.0)
-    tremble: tuple[float, float] = (0.0, 0.0)
-
-
-@dataclass(frozen=True, eq=False)
-class Draws:
-    """Parameter uncertainty: match ``g`` plays draw ``g % count``, with these noise
-    probabilities per draw and player, each ``(count, 2)`` (its strategies' draws are a
-    lineup in :attr:`Plan.strategies`). Interleaved, so every block holds every draw and
-    the assignment does not depend on the blocks."""
-
-    execution: FloatArray
-    perception: FloatArray
-    tremble: FloatArray
-
-    @property
-    def count(self) -> int:
-        return int(self.execution.shape[0])
-
-    def labels(self, start: int, n: int) -> NDArray[np.intp]:
-        """The draw of each of matches ``start..start+n-1``."""
-        out: NDArray[np.intp] = np.arange(start, start + n, dtype=np.intp) % self.count
-        return out
-
-    def per_match(self, kind: str, rows: NDArray[np.intp], start: int, n: int) -> FloatArray:
-        """``(len(rows), n)`` probabilities of ``kind`` for the players ``rows`` (one per
-        instrument row) on matches ``start..start+n-1``."""
-        table: FloatArray = getattr(self, kind)
-        out: FloatArray = table[self.labels(start, n)][:, rows].T.copy()
-        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -211,13 +158,13 @@ def iter_rounds(plan: Plan, n: int, streams: Streams, start: int = 0) -> Iterato
     different strategies on different matches, see :mod:`sim.strategies.lineup`).
 
     Per round, in this order (execution noise, perception noise and strategies each draw
-    from their own streams, see :mod:`sim._rng`): each player perceives the opponent's
+    from their own streams, see :mod:`sim.stats.streams`): each player perceives the opponent's
     current levels (perception noise), both strategies decide at the same time, targets
     are clipped to the ladder and to ``max_step``, execution noise moves the levels that
     take effect, and stage payoffs are evaluated on the true levels (lazily, see
     :class:`Step`).
 
-    With a schedule (:class:`~sim.engine.schedule.Schedule`): truces start, renew, expire
+    With a schedule (:class:`~sim.scenario.schedule.Schedule`): truces start, renew, expire
     and form before the players decide, and breaches are detected after execution noise
     (:mod:`sim.engine.truces`); a ``set`` event forces its level in its round (past
     ``max_step`` and noise); in replayed rounds every level follows the script, and

@@ -1,7 +1,7 @@
 """Run many matches: split into blocks of whole stream units, run blocks in processes, merge.
 
 The results depend on the seed only: not on the block size, nor on the number of worker
-processes (see :mod:`sim._rng` and :mod:`sim.engine.reduce`).
+processes (see :mod:`sim.stats.streams` and :mod:`sim.engine.reduce`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from typing import Protocol, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from sim._rng import STREAM_UNIT
 from sim.engine.reduce import RunData, merge, reduce_rounds
 from sim.engine.rounds import Plan, Step, Streams, iter_rounds
 from sim.errors import SimError
+from sim.stats.streams import STREAM_UNIT
 
 #: Largest default block: big enough to amortise the Python overhead of each round, small
 #: enough to bound memory (tens of MB per block).
@@ -86,8 +86,8 @@ def default_workers() -> int:
 def plan_blocks(matches: int, block_size: int | None, workers: int) -> list[tuple[int, int]]:
     """``(start, stop)`` of each block. Blocks are whole stream units (the last may be short).
 
-    ``block_size`` is rounded up to a multiple of :data:`sim._rng.STREAM_UNIT`; by default it
-    is at most :data:`MAX_BLOCK` and, with several workers, gives each about four blocks
+    ``block_size`` is rounded up to a multiple of :data:`sim.stats.streams.STREAM_UNIT`; by
+    default it is at most :data:`MAX_BLOCK` and, with several workers, gives each about four blocks
     (for load balance and progress).
     """
     if matches < 1:

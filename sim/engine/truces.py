@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim._rng import BatchRandom
-from sim.engine.schedule import Schedule, resolve_caps
 from sim.model import Game
+from sim.scenario.schedule import Schedule, resolve_caps
+from sim.stats.streams import BatchRandom
 from sim.strategies.base import TruceView
 
 #: Why a spell ended (``Spells.ended``).

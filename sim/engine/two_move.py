@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.engine.rounds import Plan, Streams
 from sim.engine.tally import Tally, profile_totals
-from sim.strategies.automaton import two_move
+from sim.strategies.automaton_play import two_move
 from sim.strategies.base import Seat
 from sim.strategies.lineup import Lineup
 

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
     from sim.analysis.stage import StageGame
     from sim.report.folder import RunTables
-    from sim.result import Result
-    from sim.scenario import Scenario
+    from sim.run.result import Result
+    from sim.run.scenario import Scenario
 
 
 def timeline_data(result: Result | RunTables) -> pd.DataFrame:
@@ -100,7 +100,7 @@ def timeline_figure(
     interquartile band (dark) and the 5-95% band (light); grey spans mark the rounds in
     which most matches had a truce in force.
 
-    ``result`` is a :class:`~sim.result.Result` or the tables of a results folder
+    ``result`` is a :class:`~sim.run.result.Result` or the tables of a results folder
     (:class:`sim.report.folder.RunTables`). Pass one axis per instrument as ``ax`` (player
     0's first), or a ``width``: ``"one"`` column (3.5 in, two panels a row), ``"two"``
     (7 in, three a row) or inches.

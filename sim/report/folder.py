@@ -1,7 +1,7 @@
 """A results folder read back: the tables its figures are drawn from, without simulating.
 
 Each reader gives the figure functions what the live object would (a run's
-:class:`~sim.result.Result`, a tournament's or an evolution's result, a stage game, a
+:class:`~sim.run.result.Result`, a tournament's or an evolution's result, a stage game, a
 sweep's cells), from the folder's CSV and JSON files and the scenario its
 ``manifest.json`` holds. :func:`read_folder` recognises the kind of folder.
 """
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from sim.analysis.equilibria import EquilibriumSet
     from sim.analysis.folk import FeasibleRegion
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
 __all__ = [
     "KINDS",
@@ -119,7 +119,7 @@ def _in_table_order(resolved: dict[str, Any], header: list[str]) -> dict[str, An
 
 def _scenario(folder: Path, manifest: dict[str, Any]) -> Scenario:
     """The resolved scenario the manifest holds, checked against its SHA-256."""
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
     where = folder / "manifest.json"
     document = manifest.get("scenario")
@@ -175,7 +175,7 @@ def _kind(folder: Path) -> str:
 
 @dataclass(frozen=True)
 class RunTables:
-    """A run's folder: what its figures need of a :class:`~sim.result.Result`."""
+    """A run's folder: what its figures need of a :class:`~sim.run.result.Result`."""
 
     folder: Path
     scenario: Scenario
@@ -189,7 +189,7 @@ class RunTables:
         return self._truces
 
     def survival(self, by: str | None = "truce") -> dict[str, Any]:
-        from sim.analysis.survival import survival_curves
+        from sim.stats.survival import survival_curves
 
         return survival_curves(self.truces(), by=by)
 

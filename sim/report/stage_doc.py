@@ -19,7 +19,7 @@ from sim.analysis.equilibria import DESCRIPTION
 if TYPE_CHECKING:
     from sim.analysis.equilibria import Equilibrium, EquilibriumSet
     from sim.analysis.stage import StageGame
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
 #: Games with at most this many cells carry their matrices in the report and print them.
 INLINE_CELLS = 256

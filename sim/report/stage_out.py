@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sim.analysis.equilibria import EquilibriumSet
     from sim.analysis.stage import StageGame
     from sim.report.stage_doc import Played
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
 #: The stage-game figures and the functions that draw them.
 FIGURES = ("payoffs", "feasible")

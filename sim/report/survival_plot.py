@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from sim.analysis.survival import Survival
     from sim.report.folder import RunTables
-    from sim.result import Result
+    from sim.run.result import Result
+    from sim.stats.survival import Survival
 
 __all__ = ["survival_figure", "survival_steps", "term_lines", "truce_survival_figure"]
 

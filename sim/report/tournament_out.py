@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim._rng import STREAM_UNIT
 from sim._version import __version__
 from sim.report.files import FLOAT, dump_json, scenario_document, versions, write_atomically
+from sim.stats.streams import STREAM_UNIT
 
 if TYPE_CHECKING:
     from sim.analysis.evolution import EvolutionResult

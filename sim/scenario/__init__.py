@@ -1,10 +1,7 @@
-"""Scenario files: schema, loading, validation errors and changes (the I/O boundary in)."""
+"""Scenario files: schema, reading, located errors, changes by dotted path, the calendar,
+and the game, events and rules they describe (the I/O boundary in). Strategies are bound
+to a scenario one layer up, in :mod:`sim.run`."""
 
-from sim.scenario.scenario import Scenario, load_sweep_file, set_path
+from sim.scenario.files import load_sweep_file, read_toml, set_path
 
-__all__ = ["Scenario", "load_scenario", "load_sweep_file", "set_path"]
-
-
-def load_scenario(path: str) -> Scenario:
-    """Read and validate a TOML scenario file (see :meth:`Scenario.from_file`)."""
-    return Scenario.from_file(path)
+__all__ = ["load_sweep_file", "read_toml", "set_path"]

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.calendar import Calendar
-from sim.engine.schedule import (
+from sim.errors import Problem
+from sim.model import Game
+from sim.scenario.calendar import Calendar
+from sim.scenario.schedule import (
     FREE,
     FREEZE,
     Negotiation,
@@ -23,8 +25,6 @@ from sim.engine.schedule import (
     TruceStart,
     resolve_caps,
 )
-from sim.errors import Problem
-from sim.model import Game
 from sim.scenario.schema import Event, ScenarioFile, SetEvent, ThreatEvent, TruceEvent
 
 if TYPE_CHECKING:

@@ -1,23 +1,22 @@
-"""``[uncertainty]`` compiled: per-draw noise and a lineup of the strategies' draws.
+"""``[uncertainty]`` compiled: per-draw noise, and each player's strategy parameter draws.
 
-Match ``g`` of a run plays draw ``g % D`` (:class:`sim.engine.rounds.Draws`): its noise
-probabilities come from the draw's values (the scenario's where the draw names none), and
-each player's strategy is a lineup (:mod:`sim.strategies.lineup`) of the strategy with each
-draw's parameters. Problems are located at ``uncertainty.draws."PATH"``.
+Match ``g`` of a run plays draw ``g % D`` (:class:`sim.scenario.rules.Draws`): its noise
+probabilities come from the draw's values (the scenario's where the draw names none). The
+parameter draws are checked against the strategies above this layer, where each player's
+strategy becomes a lineup of the strategy with each draw's parameters
+(:func:`sim.run.scenario.strategy_draws`). Problems are located at
+``uncertainty.draws."PATH"``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Any
 
 import numpy as np
 
-from sim.engine.rounds import Draws, Rules
 from sim.errors import Problem
-from sim.strategies.lineup import lineup
-from sim.strategies.registry import StrategyError, StrategySpec, parameter_type, spec
+from sim.scenario.rules import Draws, Rules
 
 #: Most draws of a table.
 MAX_DRAWS = 1000
@@ -27,28 +26,29 @@ _PATH = re.compile(
 NOISES = ("execution", "perception", "tremble")
 
 
+#: Per player, strategy parameter name -> its values, one per draw.
+ParamDraws = list[dict[str, list[Any]]]
+
+
 def compile_draws(
-    draws: dict[str, list[float]],
-    names: list[str],
-    specs: list[StrategySpec],
-    rules: Rules,
-    problems: list[Problem],
-) -> tuple[Draws | None, list[StrategySpec]]:
-    """The :class:`Draws` and the strategies (lineups where a draw changes a parameter)."""
+    draws: dict[str, list[float]], names: list[str], rules: Rules, problems: list[Problem]
+) -> tuple[Draws, ParamDraws] | None:
+    """The :class:`Draws` (noise per draw) and each player's parameter draws; ``None`` with
+    the problems appended when the table is wrong."""
     where = "uncertainty.draws"
     sizes = {len(v) for v in draws.values()}
     if not draws:
         problems.append(Problem(where, "expected at least one path with its values"))
-        return None, specs
+        return None
     if len(sizes) != 1:
         problems.append(
             Problem(where, f"expected lists of one length, got lengths {sorted(sizes)}")
         )
-        return None, specs
+        return None
     (count,) = sizes
     if not 1 <= count <= MAX_DRAWS:
         problems.append(Problem(where, f"expected 1 to {MAX_DRAWS} draws, got {count}"))
-        return None, specs
+        return None
     noise = {k: np.tile(np.array(getattr(rules, k), dtype=np.float64), (count, 1)) for k in NOISES}
     params: list[dict[str, list[Any]]] = [{}, {}]
     ok = True
@@ -81,27 +81,5 @@ def compile_draws(
         else:
             params[p][key] = list(values)
     if not ok:
-        return None, specs
-    out = list(specs)
-    for p in (0, 1):
-        if not params[p]:
-            continue
-        base = specs[p]
-        known = {f.name for f in dataclasses.fields(base.params)}
-        ints = {k for k in params[p] if k in known and parameter_type(base.cls, k) is int}
-        built = []
-        try:
-            for d in range(count):
-                change = {
-                    k: int(v[d]) if k in ints and float(v[d]).is_integer() else v[d]
-                    for k, v in params[p].items()
-                }
-                built.append(spec(base.name, **(dataclasses.asdict(base.params) | change)))
-        except StrategyError as exc:
-            for prob in exc.problems:
-                problems.append(
-                    Problem(f'{where}."players.{names[p]}.strategy.{prob.location}"', prob.message)
-                )
-            return None, specs
-        out[p] = lineup(tuple(built), divisor=1)
-    return Draws(noise["execution"], noise["perception"], noise["tremble"]), out
+        return None
+    return Draws(noise["execution"], noise["perception"], noise["tremble"]), params

@@ -5,6 +5,15 @@
 True
 """
 
+# The bundled library: importing a strategy's module registers it. The registry itself
+# never imports the library (the library imports the registry).
+from sim.strategies import (  # noqa: F401  (registered on import)
+    classic,
+    negotiate,
+    never_strike_first,
+    scripted,
+    zero_determinant,
+)
 from sim.strategies.base import Facts, Observation, Seat, Strategy
 from sim.strategies.registry import (
     StrategyError,

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from sim._rng import BatchRandom
-from sim.calendar import Calendar
 from sim.model import Game
+from sim.scenario.calendar import Calendar
+from sim.stats.streams import BatchRandom
 
 if TYPE_CHECKING:
     from sim.strategies.automaton import Automaton

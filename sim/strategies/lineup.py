@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim._rng import CHUNK_ROUNDS, BatchRandom, BernoulliStream, UniformStream
 from sim.errors import SimError
-from sim.strategies.automaton import AutomatonPlay, automaton_of
+from sim.stats.streams import CHUNK_ROUNDS, BatchRandom, BernoulliStream, UniformStream
+from sim.strategies.automaton_play import AutomatonPlay, automaton_of
 from sim.strategies.base import Facts, LevelArray, Observation, Seat, Strategy, TruceView
 from sim.strategies.registry import StrategySpec
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import numpy as np
 from annotated_types import Ge
 
-from sim._rng import BatchRandom
+from sim.stats.streams import BatchRandom
 from sim.strategies.base import Facts, LevelArray, Observation, Seat, Strategy
 from sim.strategies.registry import register
 

@@ -15,7 +15,7 @@ import numpy as np
 from annotated_types import Ge
 from numpy.typing import NDArray
 
-from sim._rng import BatchRandom
+from sim.stats.streams import BatchRandom
 from sim.strategies.base import Facts, LevelArray, Observation, Seat, Strategy
 from sim.strategies.registry import register
 

@@ -45,12 +45,10 @@ def register(cls: type[Strategy]) -> type[Strategy]:
 
 def names() -> list[str]:
     """Registered strategy names, sorted."""
-    _load_library()
     return sorted(_REGISTRY)
 
 
 def get(name: str) -> type[Strategy]:
-    _load_library()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -277,12 +275,3 @@ def _bound(m: Any) -> str:
     return " ".join(
         f"{op}{getattr(m, k)}" for k, op in ops.items() if getattr(m, k, None) is not None
     )
-
-
-def _load_library() -> None:
-    # Importing the library modules registers the bundled strategies.
-    import sim.strategies.classic
-    import sim.strategies.negotiate
-    import sim.strategies.never_strike_first
-    import sim.strategies.scripted
-    import sim.strategies.zero_determinant  # noqa: F401

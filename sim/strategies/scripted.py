@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
-from sim._rng import BatchRandom
+from sim.stats.streams import BatchRandom
 from sim.strategies.base import Facts, LevelArray, Observation, Seat, Strategy
 from sim.strategies.registry import register
 

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 from annotated_types import Ge, Gt
 
-from sim._rng import BatchRandom
+from sim.stats.streams import BatchRandom
 from sim.strategies import automaton as fsm
 from sim.strategies.automaton import Automaton
 from sim.strategies.base import Facts, LevelArray, Observation, Seat, Strategy

@@ -27,7 +27,7 @@ from sim.analysis.fit.predict import Score, calibration, frequency, hypothesis_s
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
 __all__ = ["FitResult", "PlayerFit", "fit", "fit_config"]
 

@@ -27,7 +27,7 @@ from sim.strategies.registry import (
 )
 
 if TYPE_CHECKING:
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
 #: Integer parameters try every integer in their bounds, up to this many values.
 MAX_INTEGERS = 61

@@ -6,7 +6,7 @@ grid: every grid point is played on the record at once (one lineup,
 :mod:`sim.strategies.lineup`), and the execution noise is maximised exactly at each point
 (:meth:`Compressed.best_eps`). A parameter's profile is the best log-likelihood over the
 others at each of its values; its 95% interval is where the profile lies within
-``chi2(1).ppf(0.95) / 2`` of the maximum (:func:`sim.intervals.likelihood_interval`).
+``chi2(1).ppf(0.95) / 2`` of the maximum (:func:`sim.stats.intervals.likelihood_interval`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from sim.analysis.fit.config import Hypothesis
 from sim.analysis.fit.likelihood import Compressed, Terms, terms
 from sim.engine.forced import forced_decisions
-from sim.intervals import likelihood_interval
+from sim.stats.intervals import likelihood_interval
 from sim.strategies.lineup import lineup
 from sim.strategies.registry import spec, text
 

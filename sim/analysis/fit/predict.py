@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.analysis.fit.likelihood import Compressed, Terms
-from sim.intervals import share_interval
+from sim.stats.intervals import share_interval
 
 FloatArray = NDArray[np.float64]
 #: Edges of the calibration bins of predicted move probabilities.

@@ -21,16 +21,17 @@ from numpy.typing import NDArray
 
 from sim.analysis.fit.config import FitConfig, fit_config
 from sim.analysis.fit.estimate import HypothesisFit, fit_terms, play
-from sim.engine.rounds import Draws, Plan, Rules, Streams, iter_rounds
-from sim.engine.schedule import Schedule
-from sim.intervals import share_interval
+from sim.engine.rounds import Plan, Streams, iter_rounds
+from sim.scenario.rules import Draws, Rules
+from sim.scenario.schedule import Schedule
+from sim.stats.intervals import share_interval
 from sim.strategies.lineup import lineup
 from sim.strategies.registry import StrategySpec
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
 #: The truths' stream (apart from every simulation stream of the same seed).
 TRUTH_KEY = 11

@@ -1,7 +1,7 @@
 """Scheduled events and truce rules, compiled to rounds and instrument indices.
 
 Pure data, built by the scenario loader (:mod:`sim.scenario`) and read by the engine. No
-dates here: the loader turns dates into rounds with :class:`sim.calendar.Calendar`.
+dates here: the loader turns dates into rounds with :class:`sim.scenario.calendar.Calendar`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,5 @@
-"""``escalate fit``: fit the scenario's hypotheses to its replayed record. Registered on the
-app of :mod:`sim.cli` (imported at its end); it parses options and calls one library
-function."""
+"""``escalate fit``: fit the scenario's hypotheses to its replayed record. It parses options
+and calls one library function."""
 
 from __future__ import annotations
 
@@ -10,14 +9,20 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli import DebugOpt, _handled, _load, app
-from sim.cli_progress import progress
-from sim.intervals import span, text
+from sim.cli.common import (
+    DebugOpt,
+    FiguresOpt,
+    ForceOpt,
+    ScenarioArg,
+    SeedOpt,
+    SetOpt,
+    handled,
+    load_scenario_with,
+)
+from sim.cli.progress import progress
+from sim.stats.intervals import span, text
 
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="SCENARIO")]
 
-
-@app.command()
 def fit(
     scenario: ScenarioArg,
     out: Annotated[
@@ -26,20 +31,15 @@ def fit(
             "--out", "-o", metavar="DIR", help="Results folder (default: results/<name>-fit)."
         ),
     ] = None,
-    seed: Annotated[
-        int | None, typer.Option(min=0, metavar="N", help="Seed (default: the scenario's).")
-    ] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", metavar="PATH=VALUE", help="Change a scenario value (repeatable)."),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing folder.")] = False,
-    figures: Annotated[bool, typer.Option(help="Draw the figures.")] = True,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+    force: ForceOpt = False,
+    figures: FiguresOpt = True,
     debug: DebugOpt = False,
 ) -> None:
     """Fit SCENARIO's hypotheses to its replayed record: estimates with 95% intervals, a
     ranking by AIC and BIC, and an out-of-sample test (with fit.train_until)."""
-    with _handled(debug):
+    with handled(debug):
         import datetime as dt
 
         from sim.analysis.fit import fit as run_fit
@@ -47,7 +47,7 @@ def fit(
         from sim.report.fit_files import write_fit
 
         started = dt.datetime.now(dt.UTC)
-        sc = _load(scenario, set_)
+        sc = load_scenario_with(scenario, set_)
         target = out if out is not None else Path("results") / f"{sc.name}-fit"
         check_output(target, force=force)
         update, stop = progress(f"{sc.name} fit")

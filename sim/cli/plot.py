@@ -1,5 +1,5 @@
 """``escalate plot``: redraw the figures of a results folder from its tables, without
-simulating again. Registered on the app of :mod:`sim.cli` (imported at its end)."""
+simulating again."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sim.cli import BadInput, DebugOpt, _handled, app
+from sim.cli.common import BadInput, DebugOpt, handled
 
 
 def _names(text: str | None, option: str) -> list[str] | None:
@@ -20,7 +20,6 @@ def _names(text: str | None, option: str) -> list[str] | None:
     return names
 
 
-@app.command()
 def plot(
     results: Annotated[
         Path,
@@ -46,9 +45,9 @@ def plot(
     debug: DebugOpt = False,
 ) -> None:
     """Redraw every figure of a results folder from its tables into its figures/ folder."""
-    from sim.cli_progress import status
+    from sim.cli.progress import status
 
-    with _handled(debug):
+    with handled(debug):
         from sim.report.figures import FORMATS
         from sim.report.replot import plot_folder
 

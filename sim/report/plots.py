@@ -1,4 +1,5 @@
-"""The figures, for notebooks and papers: every function takes ``ax=`` and returns the figure.
+"""The figures, for notebooks and papers (``from sim import plots``): every function takes
+``ax=`` and returns the figure.
 
 Figures are built on :class:`matplotlib.figure.Figure` directly (no pyplot), so nothing
 process-wide changes. Each draws from tables (a result's, or a results folder's) and never
@@ -7,11 +8,12 @@ Figures are one journal column (``width="one"``, 3.5 in) or two (``"two"``, 7 in
 paper style (``paper_style()``; ``sim/report/paper.mplstyle``): fonts embedded, Okabe-Ito
 colours with player 0 always blue and player 1 always vermillion.
 
->>> import sim, sim.plots
+>>> import sim
+>>> from sim import plots  # this module
 >>> res = sim.simulate(sim.load_scenario("scenarios/busan-truce.toml"), matches=20, seed=1)
->>> fig = sim.plots.timeline_figure(res, width="one")
+>>> fig = plots.timeline_figure(res, width="one")
 >>> us_line = fig.axes[0].get_lines()[-1]
->>> float(fig.get_figwidth()), us_line.get_color() == sim.plots.PLAYER_COLOURS[0]
+>>> float(fig.get_figwidth()), us_line.get_color() == plots.PLAYER_COLOURS[0]
 (3.5, True)
 """
 

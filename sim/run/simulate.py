@@ -1,6 +1,6 @@
 """``sim.simulate``: many matches of a scenario in one batched run.
 
-(The module is ``sim.simulation`` so that importing it never hides the function
+(The module is ``sim.run.simulate`` so that importing it never hides the function
 ``sim.simulate`` behind a module of the same name.)
 """
 
@@ -10,10 +10,10 @@ import time
 from typing import TYPE_CHECKING
 
 from sim.engine.run import Progress, default_workers, processes_used, run_plan
-from sim.result import Result
+from sim.run.result import Result
 
 if TYPE_CHECKING:
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
 
 def simulate(

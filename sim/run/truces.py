@@ -14,24 +14,25 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.engine.truces import BREACH, ENDINGS, NOISE
-from sim.intervals import interval, mean, point, share
+from sim.stats.intervals import count_quantile, interval, mean, point, share
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sim.result import Result
+    from sim.engine.reduce import RunData
+    from sim.run.scenario import Scenario
 
 Metric = dict[str, Any]
 
 
-def spells_table(result: Result) -> pd.DataFrame:
+def spells_table(data: RunData, scenario: Scenario, rounds: int) -> pd.DataFrame:
     """One row per truce spell: match, truce, start and end (round and date), rounds in
     force, renewals, censored, how it ended (breach, expired, superseded, horizon), who
     breached (a player, ``both`` or empty) and how (``chosen`` or ``noise``)."""
     import pandas as pd
 
-    sp, game = result.data.spells, result.scenario.game
-    kinds = [k.name for k in result.scenario.plan.schedule.kinds]
+    sp, game = data.spells, scenario.game
+    kinds = [k.name for k in scenario.plan.schedule.kinds]
     who = np.array([*game.players, "both", ""], dtype=object)
     how = np.array(["chosen", "noise", ""], dtype=object)
     cols: dict[str, Any] = {
@@ -39,9 +40,9 @@ def spells_table(result: Result) -> pd.DataFrame:
         "truce": np.array(kinds, dtype=object)[sp.kind] if len(sp) else np.array([], object),
         "start_round": sp.start,
     }
-    cal = result.scenario.plan.calendar
+    cal = scenario.plan.calendar
     # a spell may end at the horizon, the round after the last
-    dates = pd.DatetimeIndex(cal.dates(result.rounds_count + 1)) if cal is not None else None
+    dates = pd.DatetimeIndex(cal.dates(rounds + 1)) if cal is not None else None
     if dates is not None:
         cols["start_date"] = dates[sp.start]
     cols["end_round"] = sp.end
@@ -56,15 +57,15 @@ def spells_table(result: Result) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-def truce_metrics(result: Result) -> dict[str, Metric]:
+def truce_metrics(data: RunData, scenario: Scenario, rounds: int) -> dict[str, Metric]:
     """Per truce name: spells, P(survives its term) and the median survival (Kaplan–Meier
     with 95% log-log band), the share of spells breached (by each player, by both at
     once, by noise) and renewed at least once. Every name is present for every truce the
     scenario can have; a truce with no spell has 0 spells and NaN for the rest."""
-    from sim.analysis.survival import kaplan_meier
+    from sim.stats.survival import kaplan_meier
 
-    sp, game = result.data.spells, result.scenario.game
-    plan = result.scenario.plan
+    sp, game = data.spells, scenario.game
+    plan = scenario.plan
     unit = plan.calendar.unit if plan.calendar is not None else "rounds"
     out: dict[str, Metric] = {}
     for code, kind in enumerate(plan.schedule.kinds):
@@ -112,21 +113,20 @@ def truce_metrics(result: Result) -> dict[str, Metric]:
     return out
 
 
-def outlook_metrics(result: Result) -> dict[str, Metric]:
+def outlook_metrics(data: RunData, scenario: Scenario, rounds: int) -> dict[str, Metric]:
     """With ``replay_until``: each instrument's level one and two years after it (when in
     the horizon): the mean value with a 95% interval, and the 5, 50 and 95% quantiles."""
-    from sim.result import count_quantile
 
-    sc = result.scenario
+    sc = scenario
     cal, until = sc.plan.calendar, sc.data.simulation.replay_until
     if cal is None or until is None:
         return {}
-    game, d = sc.game, result.data
+    game, d = sc.game, data
     out: dict[str, Metric] = {}
     for years in (1, 2):
         when = _add_years(until, years)
         t = cal.round_of(when)
-        if t >= result.rounds_count:
+        if t >= rounds:
             continue
         for j, inst in enumerate(game.instruments):
             key = f"outlook.{years}y.{game.players[inst.owner]}.{inst.name}"

@@ -170,7 +170,7 @@ def point(estimate: float, description: str) -> Metric:
 
 def interval(estimate: float, low: float, high: float, description: str) -> Metric:
     """A metric with a given interval (a Kaplan–Meier band from
-    :mod:`sim.analysis.survival`, or one computed above)."""
+    :mod:`sim.stats.survival`, or one computed above)."""
     return {"estimate": estimate, "ci_low": low, "ci_high": high, "description": description}
 
 
@@ -197,3 +197,13 @@ def span(low: float, high: float, digits: int = 4) -> str:
     if low != low and high != high:
         return "—"
     return f"[{text(low, digits)}, {text(high, digits)}]"
+
+
+def count_quantile(counts: NDArray[np.int64], q: float) -> NDArray[np.int64]:
+    """Per row of ``counts`` (``(n_rows, n_levels)``), the smallest level whose cumulative
+    share reaches ``q`` (the lower empirical quantile of a discrete distribution)."""
+    cum = np.cumsum(counts, axis=1)
+    need = q * cum[:, -1:]
+    reached = (cum >= need - 1e-9 * cum[:, -1:]) & (cum > 0)
+    level: NDArray[np.int64] = np.argmax(reached, axis=1)
+    return level

@@ -1,6 +1,6 @@
 """``sim.sweep``: a grid of scenario variants, many matches per cell, metrics per cell.
 
-(The module is ``sim.sweeping`` so that importing it never hides the function
+(The module is ``sim.report.sweeping`` so that importing it never hides the function
 ``sim.sweep``.)
 """
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sim.report.sweep_store import CellStore
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
 
 def sweep_plan(
@@ -239,7 +239,7 @@ def sweep_folder(
         target,
         plan,
         cells,
-        command=command or ["sim.sweeping.sweep_folder"],
+        command=command or ["sim.report.sweeping.sweep_folder"],
         started=started,
         figures=figures,
         force=force,

@@ -1,6 +1,5 @@
 """``escalate tournament`` and ``escalate evolve``: strategies against each other, and in an
-evolving population. Registered on the app of :mod:`sim.cli` (imported at its end); like
-every command, they parse options and call one library function."""
+evolving population. Like every command, they parse options and call one library function."""
 
 from __future__ import annotations
 
@@ -10,11 +9,21 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli import BadInput, DebugOpt, _handled, _load, app
-from sim.cli_progress import progress, status
-from sim.intervals import span, text
+from sim.cli.common import (
+    BadInput,
+    DebugOpt,
+    FiguresOpt,
+    ForceOpt,
+    ScenarioArg,
+    SeedOpt,
+    SetOpt,
+    WorkersOpt,
+    handled,
+    load_scenario_with,
+)
+from sim.cli.progress import progress, status
+from sim.stats.intervals import span, text
 
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="SCENARIO")]
 StrategiesOpt = Annotated[
     str | None,
     typer.Option(
@@ -33,21 +42,6 @@ MatchesOpt = Annotated[
     int | None,
     typer.Option(min=1, metavar="N", help="Matches per ordered pair (default: 100)."),
 ]
-SeedOpt = Annotated[
-    int | None, typer.Option(min=0, metavar="N", help="Seed (default: the scenario's).")
-]
-SetOpt = Annotated[
-    list[str] | None,
-    typer.Option("--set", metavar="PATH=VALUE", help="Change a scenario value (repeatable)."),
-]
-WorkersOpt = Annotated[
-    int | None,
-    typer.Option(
-        min=1, metavar="N", help="Processes (default: all cores). Results do not depend on it."
-    ),
-]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing folder.")]
-FiguresOpt = Annotated[bool, typer.Option(help="Draw the figures.")]
 
 
 def split_list(text: str) -> list[str]:
@@ -79,7 +73,6 @@ def _play(
         stop()
 
 
-@app.command()
 def tournament(
     scenario: ScenarioArg,
     strategies: StrategiesOpt = None,
@@ -102,14 +95,14 @@ def tournament(
     debug: DebugOpt = False,
 ) -> None:
     """Round robin: every ordered pair of strategies (self-play included) on SCENARIO."""
-    with _handled(debug):
+    with handled(debug):
         import datetime as dt
 
         from sim.report.files import check_output
         from sim.report.tournament_out import write_tournament
 
         started = dt.datetime.now(dt.UTC)
-        sc = _load(scenario, set_)
+        sc = load_scenario_with(scenario, set_)
         target = out if out is not None else Path("results") / f"{sc.name}-tournament"
         check_output(target, force=force)  # before playing, not after
         res = _play(sc, _chosen(strategies, every), matches, seed, workers)
@@ -150,7 +143,6 @@ def _print_ranking(res: Any) -> None:
     Console(width=110).print(table)
 
 
-@app.command()
 def evolve(
     scenario: ScenarioArg,
     strategies: StrategiesOpt = None,
@@ -192,7 +184,7 @@ def evolve(
     debug: DebugOpt = False,
 ) -> None:
     """Replicator dynamics or a Moran process on the payoffs of a tournament on SCENARIO."""
-    with _handled(debug):
+    with handled(debug):
         import datetime as dt
 
         from sim.analysis.evolution import METHODS, check_population
@@ -206,7 +198,7 @@ def evolve(
         if fitness not in ("exponential", "linear"):
             raise BadInput(f"--fitness {fitness!r}: expected exponential or linear")
         started = dt.datetime.now(dt.UTC)
-        sc = _load(scenario, set_)
+        sc = load_scenario_with(scenario, set_)
         target = out if out is not None else Path("results") / f"{sc.name}-{method}"
         check_output(target, force=force)
         labels, specs = lineup_of(_chosen(strategies, every), sc)

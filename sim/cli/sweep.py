@@ -1,6 +1,5 @@
 """``escalate sweep``: a grid of scenario variants with metrics per cell, on local processes
-or a Dask cluster, resumable. Registered on the app of :mod:`sim.cli` (imported at its
-end); it parses options and calls :func:`sim.sweep`."""
+or a Dask cluster, resumable. It parses options and calls :func:`sim.sweep`."""
 
 from __future__ import annotations
 
@@ -10,8 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli import BadInput, DebugOpt, _err, _handled, _load, app
-from sim.cli_progress import progress
+from sim.cli.common import BadInput, DebugOpt, err, handled, load_scenario_with
+from sim.cli.progress import progress
 
 GRID_HELP = (
     "A swept scenario path and its values, PATH=V1,V2,... or PATH=START:STOP:COUNT, e.g. "
@@ -20,7 +19,6 @@ GRID_HELP = (
 )
 
 
-@app.command()
 def sweep(
     scenario: Annotated[
         Path | None,
@@ -103,7 +101,7 @@ def sweep(
 ) -> None:
     """Run SCENARIO in every cell of a grid of parameter values and write one row of
     metrics, with 95% intervals, per cell."""
-    with _handled(debug):
+    with handled(debug):
         if list_metrics:
             _list_metrics(scenario, set_)
             return
@@ -133,10 +131,10 @@ def _sweep(
 
     from sim.analysis.sweep import SweepIncomplete
     from sim.report.sweep_out import partial_folder
-    from sim.sweeping import sweep_folder, sweep_plan
+    from sim.report.sweeping import sweep_folder, sweep_plan
 
     started = dt.datetime.now(dt.UTC)
-    sc = _load(path, set_)
+    sc = load_scenario_with(path, set_)
     spec, spec_source = _spec(sc, sweep_file)
     source = spec_source
     if grid:
@@ -189,14 +187,14 @@ def _sweep(
         stop()
         partial = partial_folder(target.absolute())
         saved = len(list((partial / "cells").glob("*.json")))
-        _err(
+        err(
             f"interrupted: {saved} of {plan.cells} cells are saved in {partial}/; run the "
             "same command again to finish the others"
         )
         raise typer.Exit(130) from None
     except SweepIncomplete as exc:
         stop()
-        _err(f"error: {exc}")
+        err(f"error: {exc}")
         raise typer.Exit(1) from None
     finally:
         stop()
@@ -248,7 +246,7 @@ def _list_metrics(scenario: Path | None, set_: list[str] | None) -> None:
         typer.echo("\n  truce.<suffix> means truce.<first truce>.<suffix>.")
         return
 
-    sc = _load(scenario, set_)
+    sc = load_scenario_with(scenario, set_)
     typer.echo(f"Metrics of {sc.name}:\n")
     for name, text in metric_names(sc).items():
         typer.echo(f"  {name:44} {text}")

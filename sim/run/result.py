@@ -13,12 +13,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.engine.reduce import BOTH, NOBODY, RunData
-from sim.intervals import mean, point, share
+from sim.stats.intervals import count_quantile, mean, point, share
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sim.scenario import Scenario
+    from sim.run.scenario import Scenario
 
 
 #: Quantiles of levels across matches reported per round.
@@ -146,16 +146,16 @@ class Result:
         return pd.DataFrame(cols)
 
     def truces(self) -> pd.DataFrame:
-        """One row per truce spell (see :func:`sim.analysis.truces.spells_table`); the table
+        """One row per truce spell (see :func:`sim.run.truces.spells_table`); the table
         written to ``truces.csv``."""
-        from sim.analysis.truces import spells_table
+        from sim.run.truces import spells_table
 
-        return spells_table(self)
+        return spells_table(self.data, self.scenario, self.rounds_count)
 
     def survival(self, by: str | None = "truce") -> dict[str, Any]:
         """Kaplan–Meier curves of the truce spells, per truce name (``by=None``: pooled),
         as :class:`sim.analysis.Survival` objects."""
-        from sim.analysis.survival import survival_curves
+        from sim.stats.survival import survival_curves
 
         return survival_curves(self.truces(), by=by)
 
@@ -200,7 +200,7 @@ class Result:
     def metrics(self) -> dict[str, dict[str, Any]]:
         """The summary as ``{name: {estimate, ci_low, ci_high, description}}``.
 
-        Intervals are 95% and come from :mod:`sim.intervals`: Wilson for shares, Student-t
+        Intervals are 95% and come from :mod:`sim.stats.intervals`: Wilson for shares, Student-t
         for means (a percentile bootstrap for a bounded mean whose t interval would leave
         its range). Names are stable: every name is present whatever
         happened in the run (NaN where a metric is undefined, e.g. the median round of a
@@ -254,7 +254,7 @@ class Result:
                 bounds=(0.0, float(inst.n_levels - 1)),
             )
         if self.has_truces:
-            from sim.analysis.truces import outlook_metrics, truce_metrics
+            from sim.run.truces import outlook_metrics, truce_metrics
 
             out["truce.share"] = mean(
                 d.truce_rounds / r, "share of rounds with a truce in force", bounds=(0.0, 1.0)
@@ -262,8 +262,8 @@ class Result:
             out["rapport.final"] = mean(
                 d.rapport_final, "rapport in the last round (0 to 1)", bounds=(0.0, 1.0)
             )
-            out.update(truce_metrics(self))
-            out.update(outlook_metrics(self))
+            out.update(truce_metrics(self.data, self.scenario, self.rounds_count))
+            out.update(outlook_metrics(self.data, self.scenario, self.rounds_count))
         return out
 
 
@@ -287,13 +287,3 @@ def _first_movers(
         )
         out[f"escalation.{key}.{label}"] = share(int(np.count_nonzero(who == code)), m, text)
     return out
-
-
-def count_quantile(counts: NDArray[np.int64], q: float) -> NDArray[np.int64]:
-    """Per row of ``counts`` (``(n_rows, n_levels)``), the smallest level whose cumulative
-    share reaches ``q`` (the lower empirical quantile of a discrete distribution)."""
-    cum = np.cumsum(counts, axis=1)
-    need = q * cum[:, -1:]
-    reached = (cum >= need - 1e-9 * cum[:, -1:]) & (cum > 0)
-    level: NDArray[np.int64] = np.argmax(reached, axis=1)
-    return level
