@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sim.report.sweeping import sweep
     from sim.run.result import Result
     from sim.run.scenario import Scenario, load_scenario
-    from sim.run.simulate import simulate
+    from sim.run.simulation import simulate
     from sim.strategies import Strategy, register
 
 __all__ = [
@@ -63,7 +63,7 @@ _LAZY = {
     "Result": "sim.run.result",
     "Scenario": "sim.run.scenario",
     "load_scenario": "sim.run.scenario",
-    "simulate": "sim.run.simulate",
+    "simulate": "sim.run.simulation",
     "sweep": "sim.report.sweeping",
     "stage_game": "sim.analysis.stage",
     "StageGame": "sim.analysis.stage",

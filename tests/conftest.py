@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +245,11 @@ def assert_laid_out(fig: Figure, width: float | None = None) -> None:
         inside(box, f"text {text.get_text()!r}")
         for other in legends + [b for _, b in boxes]:
             assert not box.padded(-1).overlaps(other), f"text {text.get_text()!r} overlaps"
+
+
+def escalate_command() -> str:
+    """The installed console script next to this interpreter (or on PATH)."""
+    here = Path(sys.executable).parent / "escalate"
+    found = str(here) if here.exists() else shutil.which("escalate")
+    assert found, "the escalate command is not installed"
+    return found

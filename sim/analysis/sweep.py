@@ -200,7 +200,7 @@ def run_cell(base: BaseScenario, task: CellTask) -> dict[str, Any]:
     ``values`` and ``metrics`` (``{name: [estimate, ci_low, ci_high]}``, NaN where a
     metric is undefined), and ``seconds`` (not part of the results)."""
     from sim.run.scenario import Scenario
-    from sim.run.simulate import simulate
+    from sim.run.simulation import simulate
 
     t0 = time.perf_counter()
     scenario = _BUILT.get(base.key)
@@ -238,7 +238,7 @@ def run_cell(base: BaseScenario, task: CellTask) -> dict[str, Any]:
 def metric_names(scenario: Scenario) -> dict[str, str]:
     """Every metric of ``scenario``'s summary, ``{name: description}``, read off a run of
     two matches (the names do not depend on what happens in a run)."""
-    from sim.run.simulate import simulate
+    from sim.run.simulation import simulate
 
     res = simulate(scenario, matches=2, seed=0, workers=1, trajectories=0)
     return {k: v["description"] for k, v in res.metrics().items()}

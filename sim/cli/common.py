@@ -34,6 +34,27 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing fol
 FiguresOpt = Annotated[bool, typer.Option(help="Draw the figures.")]
 
 
+def out_option(help: str) -> Any:
+    """The ``--out DIR`` option (``-o``) with a command's own help: use as
+    ``out: Annotated[Path | None, out_option("...")] = None``."""
+    return typer.Option("--out", "-o", metavar="DIR", help=help)
+
+
+def output_folder(out: Path | None, default: str, *, force: bool) -> Path:
+    """The results folder (``out``, else ``results/<default>``), checked before any work so
+    that a refused folder costs nothing (:func:`sim.report.files.check_output`)."""
+    from sim.report.files import check_output
+
+    target = out if out is not None else Path("results") / default
+    check_output(target, force=force)
+    return target
+
+
+def command_line() -> list[str]:
+    """The command as typed, for the manifest."""
+    return ["escalate", *sys.argv[1:]]
+
+
 class BadInput(Exception):
     """An option or value the user must fix (exit code 2)."""
 

@@ -3,7 +3,6 @@ critical discount factors; it parses options and calls one library function."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -15,9 +14,11 @@ from sim.cli.common import (
     ForceOpt,
     ScenarioArg,
     SetOpt,
+    command_line,
     err,
     handled,
     load_scenario_with,
+    out_option,
 )
 from sim.cli.progress import status
 
@@ -33,11 +34,8 @@ def equilibria(
     ] = 0,
     out: Annotated[
         Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            metavar="DIR",
-            help="Also write a results folder: the report, every cell, the equilibria, figures.",
+        out_option(
+            "Also write a results folder: the report, every cell, the equilibria, figures."
         ),
     ] = None,
     method: Annotated[
@@ -109,7 +107,7 @@ def equilibria(
                 scenario=sc,
                 force=force,
                 figures=figures,
-                command=["escalate", *sys.argv[1:]],
+                command=command_line(),
                 started=started,
             )
             err(f"wrote {out}/")

@@ -3,7 +3,6 @@ and calls one library function."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,20 +15,20 @@ from sim.cli.common import (
     ScenarioArg,
     SeedOpt,
     SetOpt,
+    command_line,
     handled,
     load_scenario_with,
+    out_option,
+    output_folder,
 )
-from sim.cli.progress import progress
+from sim.cli.progress import tracked
 from sim.stats.intervals import span, text
 
 
 def fit(
     scenario: ScenarioArg,
     out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", metavar="DIR", help="Results folder (default: results/<name>-fit)."
-        ),
+        Path | None, out_option("Results folder (default: results/<name>-fit).")
     ] = None,
     seed: SeedOpt = None,
     set_: SetOpt = None,
@@ -43,23 +42,18 @@ def fit(
         import datetime as dt
 
         from sim.analysis.fit import fit as run_fit
-        from sim.report.files import check_output
         from sim.report.fit_files import write_fit
 
         started = dt.datetime.now(dt.UTC)
         sc = load_scenario_with(scenario, set_)
-        target = out if out is not None else Path("results") / f"{sc.name}-fit"
-        check_output(target, force=force)
-        update, stop = progress(f"{sc.name} fit")
-        try:
+        target = output_folder(out, f"{sc.name}-fit", force=force)
+        with tracked(f"{sc.name} fit") as update:
             res = run_fit(sc, seed=seed, progress=update)
-        finally:
-            stop()
         write_fit(
             res,
             target,
             force=force,
-            command=["escalate", *sys.argv[1:]],
+            command=command_line(),
             started=started,
             figures=figures,
         )

@@ -3,7 +3,6 @@ evolving population. Like every command, they parse options and call one library
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,10 +17,13 @@ from sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    command_line,
     handled,
     load_scenario_with,
+    out_option,
+    output_folder,
 )
-from sim.cli.progress import progress, status
+from sim.cli.progress import status, tracked
 from sim.stats.intervals import span, text
 
 StrategiesOpt = Annotated[
@@ -66,11 +68,8 @@ def _play(
     """The tournament of a command, with a progress bar on a terminal."""
     from sim.analysis.tournament import tournament as play
 
-    update, stop = progress(f"{sc.name} tournament")
-    try:
+    with tracked(f"{sc.name} tournament") as update:
         return play(sc, strategies, matches=matches, seed=seed, workers=workers, progress=update)
-    finally:
-        stop()
 
 
 def tournament(
@@ -80,13 +79,7 @@ def tournament(
     matches: MatchesOpt = None,
     seed: SeedOpt = None,
     out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            metavar="DIR",
-            help="Results folder (default: results/<scenario name>-tournament).",
-        ),
+        Path | None, out_option("Results folder (default: results/<scenario name>-tournament).")
     ] = None,
     set_: SetOpt = None,
     workers: WorkersOpt = None,
@@ -98,20 +91,18 @@ def tournament(
     with handled(debug):
         import datetime as dt
 
-        from sim.report.files import check_output
         from sim.report.tournament_out import write_tournament
 
         started = dt.datetime.now(dt.UTC)
         sc = load_scenario_with(scenario, set_)
-        target = out if out is not None else Path("results") / f"{sc.name}-tournament"
-        check_output(target, force=force)  # before playing, not after
+        target = output_folder(out, f"{sc.name}-tournament", force=force)
         res = _play(sc, _chosen(strategies, every), matches, seed, workers)
         write_tournament(
             res,
             target,
             force=force,
             figures=figures,
-            command=["escalate", *sys.argv[1:]],
+            command=command_line(),
             started=started,
         )
         _print_ranking(res)
@@ -169,13 +160,7 @@ def evolve(
     matches: MatchesOpt = None,
     seed: SeedOpt = None,
     out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            metavar="DIR",
-            help="Results folder (default: results/<scenario name>-<method>).",
-        ),
+        Path | None, out_option("Results folder (default: results/<scenario name>-<method>).")
     ] = None,
     set_: SetOpt = None,
     workers: WorkersOpt = None,
@@ -190,7 +175,6 @@ def evolve(
         from sim.analysis.evolution import METHODS, check_population
         from sim.analysis.evolution import evolve as run_evolution
         from sim.analysis.tournament import lineup_of
-        from sim.report.files import check_output
         from sim.report.tournament_out import write_evolution
 
         if method not in METHODS:
@@ -199,8 +183,7 @@ def evolve(
             raise BadInput(f"--fitness {fitness!r}: expected exponential or linear")
         started = dt.datetime.now(dt.UTC)
         sc = load_scenario_with(scenario, set_)
-        target = out if out is not None else Path("results") / f"{sc.name}-{method}"
-        check_output(target, force=force)
+        target = output_folder(out, f"{sc.name}-{method}", force=force)
         labels, specs = lineup_of(_chosen(strategies, every), sc)
         check_population(method, population, labels)  # before playing, not after
         played = _play(sc, list(zip(labels, specs, strict=True)), matches, seed, workers)
@@ -219,7 +202,7 @@ def evolve(
             target,
             force=force,
             figures=figures,
-            command=["escalate", *sys.argv[1:]],
+            command=command_line(),
             started=started,
         )
         _print_evolution(evo)

@@ -53,6 +53,17 @@ def progress(
 
 
 @contextmanager
+def tracked(label: str, *, unit: str | None = None) -> Iterator[Callable[[int, int], None] | None]:
+    """:func:`progress` as a context: yields the update function and stops the bar on
+    leaving, however the work ends."""
+    update, stop = progress(label, unit=unit)
+    try:
+        yield update
+    finally:
+        stop()
+
+
+@contextmanager
 def status(text: str) -> Iterator[None]:
     """A spinner on a terminal (stderr) while work runs; nothing otherwise."""
     from rich.console import Console

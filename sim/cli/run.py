@@ -3,7 +3,6 @@ and check scenario files. Each parses options and calls one library function."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,21 +15,21 @@ from sim.cli.common import (
     ScenarioArg,
     SeedOpt,
     WorkersOpt,
+    command_line,
     err,
     handled,
     load_scenario_with,
+    out_option,
+    output_folder,
 )
-from sim.cli.progress import progress
+from sim.cli.progress import tracked
 from sim.stats.intervals import span, text
 
 
 def run(
     scenario: ScenarioArg,
     out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", metavar="DIR", help="Results folder (default: results/<scenario name>)."
-        ),
+        Path | None, out_option("Results folder (default: results/<scenario name>).")
     ] = None,
     seed: SeedOpt = None,
     matches: Annotated[
@@ -58,26 +57,21 @@ def run(
     with handled(debug):
         import datetime as dt
 
-        from sim.report.files import check_output
         from sim.report.run_out import write_run
-        from sim.run.simulate import simulate
+        from sim.run.simulation import simulate
 
         started = dt.datetime.now(dt.UTC)
         sc = load_scenario_with(scenario, set_)
-        target = out if out is not None else Path("results") / sc.name
-        check_output(target, force=force)  # before simulating, not after
-        update, stop = progress(f"{sc.name}")
-        try:
+        target = output_folder(out, sc.name, force=force)
+        with tracked(f"{sc.name}") as update:
             res = simulate(
                 sc, matches=matches, seed=seed, rounds=rounds, workers=workers, progress=update
             )
-        finally:
-            stop()
         write_run(
             res,
             target,
             force=force,
-            command=["escalate", *sys.argv[1:]],
+            command=command_line(),
             figures=figures,
             started=started,
         )

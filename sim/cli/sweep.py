@@ -3,13 +3,20 @@ or a Dask cluster, resumable. It parses options and calls :func:`sim.sweep`."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from sim.cli.common import BadInput, DebugOpt, err, handled, load_scenario_with
+from sim.cli.common import (
+    BadInput,
+    DebugOpt,
+    command_line,
+    err,
+    handled,
+    load_scenario_with,
+    out_option,
+)
 from sim.cli.progress import progress
 
 GRID_HELP = (
@@ -81,13 +88,10 @@ def sweep(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            metavar="DIR",
-            help="Results folder (default: results/<scenario name>-sweep). Finished cells "
+        out_option(
+            "Results folder (default: results/<scenario name>-sweep). Finished cells "
             "are kept in DIR.partial until the sweep is done; running the same command "
-            "again resumes it.",
+            "again resumes it."
         ),
     ] = None,
     force: Annotated[
@@ -179,7 +183,7 @@ def _sweep(
             scheduler=scheduler,
             force=force,
             figures=figures,
-            command=["escalate", *sys.argv[1:]],
+            command=command_line(),
             started=started,
             progress=update,
         )

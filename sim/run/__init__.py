@@ -3,6 +3,6 @@
 
 from sim.run.result import Result
 from sim.run.scenario import Scenario, load_scenario
-from sim.run.simulate import simulate
+from sim.run.simulation import simulate
 
 __all__ = ["Result", "Scenario", "load_scenario", "simulate"]

@@ -5,7 +5,7 @@ on every own instrument from where it now stands (so repeated defection climbs t
 and on a two-level ladder it is exactly D); a player is *escalated* when any of its
 instruments is above baseline. Each docstring states how the classic generalises. With one
 two-level instrument per player, every strategy here is the textbook one and agrees with
-the Axelrod library move for move (tests/test_axelrod_golden.py).
+the Axelrod library move for move (tests/strategies/test_axelrod_golden.py).
 """
 
 from __future__ import annotations
