@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sim.analysis.tournament import TournamentResult, tournament
     from sim.errors import ModelError, ScenarioError, SimError
     from sim.model import Game, Instrument
-    from sim.report import plots
+    from sim.report import plots as plots
     from sim.report.sweeping import sweep
     from sim.run.result import Result
     from sim.run.scenario import Scenario, load_scenario
@@ -46,7 +46,6 @@ __all__ = [
     "evolve",
     "fit",
     "load_scenario",
-    "plots",
     "register",
     "simulate",
     "stage_game",
@@ -78,7 +77,8 @@ _LAZY = {
 }
 
 
-#: Public modules that are not subpackages of ``sim``: ``from sim import plots``.
+#: Public modules that live in a layer: ``from sim import plots`` (not in ``__all__``, so
+#: that ``from sim import *`` does not load matplotlib).
 _MODULES = {"plots": "sim.report.plots"}
 
 
@@ -96,4 +96,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(__all__)
+    return sorted([*__all__, *_MODULES])

@@ -54,7 +54,7 @@ def ipd_with(us: str, cn: str, noise: float = 0.0, rounds: int = 200) -> Scenari
 def streams(seed: int, n: int) -> Any:
     """The random streams ``run_block`` gives matches ``0..n-1`` of a run seeded ``seed``
     (``sim.engine.Streams`` where the engine has separate streams per purpose, else one
-    ``BatchRandom``). ``tests/test_properties.py`` checks this agrees with ``run_plan``."""
+    ``BatchRandom``). ``tests/engine/test_properties.py`` checks this agrees with ``run_plan``."""
     if hasattr(sim.engine, "Streams"):
         return sim.engine.Streams.for_matches(seed, 0, n)
     return BatchRandom.for_matches(seed, 0, n)

@@ -3,6 +3,7 @@ pyproject.toml, and breaks them when a module imports upwards or closes a cycle.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -109,3 +110,21 @@ def test_the_tests_mirror_the_package() -> None:
     assert folders == packages()
     top = {p.name for p in (ROOT / "tests").glob("test_*.py")}
     assert top == {"test_architecture.py", "test_docs.py", "test_facade.py", "test_notebooks.py"}
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    """``from sim.x import _name`` (or ``tests.x``) anywhere in sim/, tests/ or benchmarks/
+    is refused: a name used across modules is public (the contracts cover private
+    modules; this covers private names)."""
+    found = []
+    for folder in ("sim", "tests", "benchmarks"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+                    continue
+                if node.module.split(".")[0] not in ("sim", "tests"):
+                    continue
+                for alias in node.names:
+                    if alias.name.startswith("_") and alias.name != "__version__":
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno} {alias.name}")
+    assert found == []

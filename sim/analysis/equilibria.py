@@ -204,7 +204,7 @@ def regret(a: FloatArray, b: FloatArray, x: FloatArray, y: FloatArray) -> float:
     return max(_gains(a, b, x, y))
 
 
-def _dominated(u: FloatArray) -> NDArray[np.bool_]:
+def dominated_rows(u: FloatArray) -> NDArray[np.bool_]:
     """Rows of ``u`` strictly dominated by another row (pure strategies only).
 
     Row ``k`` can dominate row ``i`` only if it beats it on ``i``'s best column, so only
@@ -236,9 +236,9 @@ def iterated_dominance(
         return rows, cols
     stop = None if time_limit is None else time.perf_counter() + time_limit
     while stop is None or time.perf_counter() < stop:
-        r = _dominated(a[np.ix_(rows, cols)])
+        r = dominated_rows(a[np.ix_(rows, cols)])
         rows = rows[~r]
-        c = _dominated(b[np.ix_(rows, cols)].T)
+        c = dominated_rows(b[np.ix_(rows, cols)].T)
         cols = cols[~c]
         if not r.any() and not c.any():
             break

@@ -1,6 +1,6 @@
 """The ``escalate`` command line: one module per command group, each command parsing
 options and calling one library function, all registered here (:data:`COMMANDS`) on the app
-of :mod:`sim.cli.app`. What they share (option types, loading, error handling and exit
+of :mod:`sim.cli.root`. What they share (option types, loading, error handling and exit
 codes) is in :mod:`sim.cli.common`, progress bars in :mod:`sim.cli.progress`. Heavy
 imports (numpy, pandas, matplotlib) happen inside the commands that need them.
 """
@@ -8,7 +8,7 @@ imports (numpy, pandas, matplotlib) happen inside the commands that need them.
 from __future__ import annotations
 
 from sim.cli import equilibria, fit, info, plot, population, run, sweep
-from sim.cli.app import app
+from sim.cli.root import app
 
 __all__ = ["app", "main"]
 

@@ -182,7 +182,7 @@ class TruceState:
                 loss = self._loss(levels[:, idx], t)
                 idx = idx[(loss[0] >= neg.threshold[0]) & (loss[1] >= neg.threshold[1])]
             if idx.size:
-                self.caps[:, idx] = _rollback(levels[:, idx], neg.rollback)
+                self.caps[:, idx] = rollback_caps(levels[:, idx], neg.rollback)
                 self.kind[idx] = neg.kind
                 self.start[idx], self.renewals[idx] = t, 0
                 self.end[idx] = t + self.terms[neg.kind]
@@ -278,7 +278,7 @@ class TruceState:
         self.caps[:, idx] = self.top
 
 
-def _rollback(levels: NDArray[np.int8], rule: str | float) -> NDArray[np.int8]:
+def rollback_caps(levels: NDArray[np.int8], rule: str | float) -> NDArray[np.int8]:
     """Caps of a negotiated truce from the levels when it forms."""
     if rule == "baseline":
         return np.zeros_like(levels)

@@ -262,7 +262,7 @@ class Result:
             out["rapport.final"] = mean(
                 d.rapport_final, "rapport in the last round (0 to 1)", bounds=(0.0, 1.0)
             )
-            out.update(truce_metrics(self.data, self.scenario, self.rounds_count))
+            out.update(truce_metrics(self.data, self.scenario))
             out.update(outlook_metrics(self.data, self.scenario, self.rounds_count))
         return out
 

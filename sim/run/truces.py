@@ -57,7 +57,7 @@ def spells_table(data: RunData, scenario: Scenario, rounds: int) -> pd.DataFrame
     return pd.DataFrame(cols)
 
 
-def truce_metrics(data: RunData, scenario: Scenario, rounds: int) -> dict[str, Metric]:
+def truce_metrics(data: RunData, scenario: Scenario) -> dict[str, Metric]:
     """Per truce name: spells, P(survives its term) and the median survival (Kaplan–Meier
     with 95% log-log band), the share of spells breached (by each player, by both at
     once, by noise) and renewed at least once. Every name is present for every truce the

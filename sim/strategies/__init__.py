@@ -23,6 +23,7 @@ from sim.strategies.registry import (
     names,
     register,
     spec,
+    unregister,
 )
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "names",
     "register",
     "spec",
+    "unregister",
 ]

@@ -43,6 +43,14 @@ def register(cls: type[Strategy]) -> type[Strategy]:
     return cls
 
 
+def unregister(name: str) -> type[Strategy]:
+    """Remove the strategy registered as ``name`` and return its class (a notebook that
+    redefines a strategy class registers it again after this)."""
+    cls = get(name)
+    del _REGISTRY[name]
+    return cls
+
+
 def names() -> list[str]:
     """Registered strategy names, sorted."""
     return sorted(_REGISTRY)

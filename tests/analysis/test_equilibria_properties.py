@@ -188,13 +188,13 @@ def test_dominance_finds_exactly_the_strictly_dominated_rows(
 ) -> None:
     """The pre-filtered check (a dominator must beat the row on its best column) marks
     the same rows as comparing every pair."""
-    from sim.analysis.equilibria import _dominated
+    from sim.analysis.equilibria import dominated_rows
 
     for u in game:
         brute = np.array(
             [any(np.all(u[k] > u[i]) for k in range(len(u)) if k != i) for i in range(len(u))]
         )
-        assert np.array_equal(_dominated(u), brute)
+        assert np.array_equal(dominated_rows(u), brute)
 
 
 def test_the_number_of_threads_does_not_change_the_answer(

@@ -22,7 +22,7 @@ from sim.strategies.automaton_play import automaton_of
 from sim.strategies.base import Facts, Observation, Seat, Strategy
 from sim.strategies.classic import NoParams
 from sim.strategies.lineup import lineup
-from sim.strategies.registry import _REGISTRY, names, register
+from sim.strategies.registry import names, register, unregister
 
 R, S, T, P = 3.0, 0.0, 5.0, 1.0
 ROUNDS = 200
@@ -336,7 +336,7 @@ class _Overshoot(Strategy):
 def overshoot() -> Iterator[str]:
     register(_Overshoot)
     yield _Overshoot.name
-    _REGISTRY.pop(_Overshoot.name)
+    unregister(_Overshoot.name)
 
 
 def test_a_users_strategy_plays_and_is_clipped_to_the_ladder(
@@ -375,4 +375,4 @@ def test_a_lineup_strategy_that_draws_otherwise_gets_a_clear_error(quiet: sim.Sc
         with pytest.raises(SimError, match=r"rng.bernoulli\(\); in a lineup strategies draw"):
             tournament(quiet, ["test_lineup_bernoulli", "tit_for_tat"], matches=2)
     finally:
-        _REGISTRY.pop("test_lineup_bernoulli")
+        unregister("test_lineup_bernoulli")

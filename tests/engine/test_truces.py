@@ -12,7 +12,7 @@ from scipy import stats
 
 import sim
 from sim.engine import run_plan
-from sim.engine.truces import _rollback
+from sim.engine.truces import rollback_caps
 from sim.run import Scenario
 from tests.conftest import ipd_with, run_steps
 
@@ -226,10 +226,10 @@ def test_negotiation_needs_both_to_hurt() -> None:
 
 def test_rollback_rules() -> None:
     levels = np.array([[4, 3, 1], [2, 0, 5]], dtype=np.int8)
-    np.testing.assert_array_equal(_rollback(levels, "baseline"), 0)
-    np.testing.assert_array_equal(_rollback(levels, "freeze"), levels)
-    np.testing.assert_array_equal(_rollback(levels, 0.5), [[2, 1, 0], [1, 0, 2]])
-    np.testing.assert_array_equal(_rollback(levels, 0.25), [[3, 2, 0], [1, 0, 3]])
+    np.testing.assert_array_equal(rollback_caps(levels, "baseline"), 0)
+    np.testing.assert_array_equal(rollback_caps(levels, "freeze"), levels)
+    np.testing.assert_array_equal(rollback_caps(levels, 0.5), [[2, 1, 0], [1, 0, 2]])
+    np.testing.assert_array_equal(rollback_caps(levels, 0.25), [[3, 2, 0], [1, 0, 3]])
 
 
 # ------------------------------------------------------------------ survival, workers

@@ -581,3 +581,40 @@ def test_never_strike_first_ignores_moves_that_help_it() -> None:
     d = run_plan(sc.plan, matches=1024, seed=0, workers=1, sample=4)
     assert (d.traj_levels[:, 0, :] == 0).all()
     assert (d.first_who == 1).all()  # CN opened every match; the US never answered
+
+
+def test_unregister_removes_a_strategy_and_allows_a_new_class_under_its_name() -> None:
+    from sim.strategies.registry import unregister
+
+    @dataclass(frozen=True)
+    class NoParams:
+        pass
+
+    def make() -> type[Strategy]:
+        class Temporary(Strategy):
+            name = "test_temporary"
+            summary = "Test only."
+            Params = NoParams
+
+            @classmethod
+            def facts(cls, params: Any) -> Facts:
+                return Facts(
+                    nice=True, retaliatory=False, forgiving=True, stochastic=False, memory_depth=0
+                )
+
+            def decide(self, obs: Observation, rng: BatchRandom) -> LevelArray:
+                return np.zeros_like(obs.own)
+
+        return Temporary
+
+    first, second = make(), make()
+    strategies.register(first)
+    with pytest.raises(ValueError, match="already registered"):
+        strategies.register(second)
+    assert unregister("test_temporary") is first
+    assert "test_temporary" not in strategies.names()
+    strategies.register(second)
+    assert strategies.get("test_temporary") is second
+    unregister("test_temporary")
+    with pytest.raises(StrategyError, match="unknown strategy 'test_temporary'"):
+        unregister("test_temporary")

@@ -195,7 +195,7 @@ def fit_terms(
             _estimate(f.name, values, prof, float(grid[best, j]), (values[0], values[-1]))
         )
     # The noise's profile: the best over grid points at each value.
-    e_vals = _eps_values(lo, hi, float(eps[best]))
+    e_vals = eps_values(lo, hi, float(eps[best]))
     top_points = np.argsort(-np.where(finite, ll, -np.inf))[: min(len(ll), 64)]
     sub = Compressed(comp.a, comp.c, comp.counts[top_points])
     prof_e = sub.loglik_grid(e_vals).max(axis=0)
@@ -235,7 +235,9 @@ def _central_argmax(ll: FloatArray, hyp: Hypothesis) -> np.intp:
     return np.intp(tied[int(np.argmin(((idx - centre) ** 2).sum(axis=1)))])
 
 
-def _eps_values(lo: float, hi: float, at: float) -> FloatArray:
+def eps_values(lo: float, hi: float, at: float) -> FloatArray:
+    """The noise values of a profile in ``[lo, hi]``: an even and a geometric grid of
+    :data:`EPS_POINTS` each, and ``at`` (the estimate) itself."""
     if hi <= lo:
         return np.array([lo])
     base = np.linspace(lo, hi, EPS_POINTS)

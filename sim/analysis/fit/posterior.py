@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.analysis.fit.estimate import _eps_values
+from sim.analysis.fit.estimate import eps_values
 
 if TYPE_CHECKING:
     from sim.analysis.fit import FitResult
@@ -33,7 +33,7 @@ def draws(res: FitResult, n: int, seed: int) -> dict[str, list[float]]:
         f = pf.own
         hyp = f.hypothesis
         lo, hi = pc.bounds
-        e_vals = _eps_values(lo, hi, f.noise.estimate)
+        e_vals = eps_values(lo, hi, f.noise.estimate)
         comp = f.compressed
         ll = comp.loglik_grid(e_vals)  # (points, eps values)
         widths = np.gradient(e_vals) if len(e_vals) > 1 else np.ones(1)
