@@ -105,9 +105,10 @@ def test_every_package_is_a_layer() -> None:
 
 
 def test_the_tests_mirror_the_package() -> None:
-    """``tests/<layer>/`` for every layer of ``sim/`` and no other folder of tests."""
+    """``tests/<layer>/`` for every layer of ``sim/``, and no other folder of tests but
+    ``tests/fuzz/`` (the fuzzer of the whole command line)."""
     folders = {p.parent.name for p in (ROOT / "tests").glob("*/test_*.py")}
-    assert folders == packages()
+    assert folders == packages() | {"fuzz"}
     top = {p.name for p in (ROOT / "tests").glob("test_*.py")}
     assert top == {"test_architecture.py", "test_docs.py", "test_facade.py", "test_notebooks.py"}
 

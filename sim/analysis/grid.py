@@ -36,6 +36,11 @@ RESERVED = {
     "simulation.matches": "matches per cell are the sweep's (--matches)",
 }
 
+#: Most values of one axis, and most cells of a grid: a sweep beyond them would run for
+#: days (and checking it, applying every value to the scenario, would take minutes).
+MAX_VALUES = 10_000
+MAX_CELLS = 100_000
+
 _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _RANGE = re.compile(rf"^\s*({_NUMBER})\s*:\s*({_NUMBER})\s*:\s*(\S+?)\s*$")
 
@@ -169,6 +174,17 @@ def check_grid(grid: Grid, scenario: Scenario, *, source: str) -> None:
     (a strategy's parameter may need the strategy another axis sets); problems located at
     another axis are left to that axis.
     """
+    if len(grid) > MAX_CELLS:
+        sizes = " x ".join(str(len(a.values)) for a in grid.axes)
+        raise GridError(
+            source,
+            [
+                Problem(
+                    grid.axes[0].path,
+                    f"{len(grid):,} cells ({sizes}); expected at most {MAX_CELLS:,}",
+                )
+            ],
+        )
     first = {a.path: a.values[0] for a in grid.axes}
     problems: list[Problem] = []
     for axis in grid.axes:
@@ -225,6 +241,8 @@ def _check_path(path: str) -> str:
 def _distinct(values: Sequence[Any]) -> tuple[Any, ...]:
     if not values:
         raise ValueError("no values: expected at least one")
+    if len(values) > MAX_VALUES:
+        raise ValueError(f"{len(values):,} values: expected at most {MAX_VALUES:,}")
     for i, v in enumerate(values):
         # 0 and 0.0 are the same value; True and 1 are not
         if any(isinstance(v, bool) == isinstance(s, bool) and v == s for s in values[:i]):
@@ -236,6 +254,8 @@ def _range(start: str, stop: str, count: str) -> list[Any]:
     if not re.fullmatch(r"\d+", count):
         raise ValueError(f"range COUNT {count!r}: expected a whole number")
     n = int(count)
+    if n > MAX_VALUES:
+        raise ValueError(f"range COUNT {count}: expected at most {MAX_VALUES:,} values")
     if n == 0:
         raise ValueError(f"range {start}:{stop}:{count} is empty: COUNT must be at least 1")
     a, b = float(start), float(stop)

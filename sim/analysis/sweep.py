@@ -238,8 +238,20 @@ def run_cell(base: BaseScenario, task: CellTask) -> dict[str, Any]:
 def metric_names(scenario: Scenario) -> dict[str, str]:
     """Every metric of ``scenario``'s summary, ``{name: description}``, read off a run of
     two matches (the names do not depend on what happens in a run)."""
-    from sim.run.simulation import simulate
+    import contextlib
 
+    from sim.errors import ScenarioError
+    from sim.run.simulation import simulate
+    from sim.run.truces import outlook_rounds
+
+    # Only the outlook dates inside the horizon change the names: fewer rounds that keep
+    # them (and still validate) give the same names, fast on a long horizon.
+    rounds = scenario.rounds
+    kept = [t + 1 for _, _, t in outlook_rounds(scenario) if t < rounds]
+    short = max([scenario.data.report.stage_round + 1, *kept])
+    if short < rounds:
+        with contextlib.suppress(ScenarioError):  # an event past it: use the scenario's
+            scenario = scenario.replace(simulation={"rounds": short})
     res = simulate(scenario, matches=2, seed=0, workers=1, trajectories=0)
     return {k: v["description"] for k, v in res.metrics().items()}
 

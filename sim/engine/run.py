@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from sim.engine.reduce import RunData, merge, reduce_rounds
 from sim.engine.rounds import Plan, Step, Streams, iter_rounds
 from sim.errors import SimError
-from sim.stats.streams import STREAM_UNIT
+from sim.stats.streams import CHUNK_ROUNDS, STREAM_UNIT
 
 #: Largest default block: big enough to amortise the Python overhead of each round, small
 #: enough to bound memory (tens of MB per block).
@@ -81,6 +81,44 @@ def default_workers() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+def memory_estimate(
+    plan: Plan, matches: int, *, workers: int, block_size: int | None = None, sample: int = 20
+) -> int:
+    """About how many bytes a run of ``plan`` holds at its peak: each block's per-round
+    tallies (levels by instrument and rung, payoff sums per stream unit), kept until the
+    blocks are merged and stacked once by the merge; the working arrays of the blocks in
+    flight (matches x instruments, and the noise bits of :data:`CHUNK_ROUNDS` rounds); the
+    per-match results; and the sampled paths. An estimate, to refuse a run the machine
+    cannot hold before it starts, not an accounting."""
+    r, k = plan.rules.rounds, plan.game.n_instruments
+    levels = int(plan.game.n_levels.max())
+    blocks = plan_blocks(matches, block_size, workers)
+    n = max(b - a for a, b in blocks)
+    units = -(-n // STREAM_UNIT)
+    per_round = r * (k * levels * 8 + 64 + 16 * units)
+    paths = r * min(sample, matches) * (k + 17)
+    flight = n * (k * 16 + 96) + CHUNK_ROUNDS * k * n * 6
+    return (
+        2 * len(blocks) * per_round
+        + min(workers, len(blocks)) * (flight + paths)
+        + matches * 64
+        + paths
+    )
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new run (``MemAvailable`` of /proc/meminfo), or
+    ``None`` where it cannot be read."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def plan_blocks(matches: int, block_size: int | None, workers: int) -> list[tuple[int, int]]:

@@ -25,7 +25,7 @@ from typing import Any
 from sim.engine.rounds import Plan
 from sim.errors import Problem, ScenarioError
 from sim.model import Game
-from sim.scenario.compile import compile_game, rules_of
+from sim.scenario.compile import check_magnitudes, compile_game, rules_of
 from sim.scenario.errors import pydantic_problems, with_line
 from sim.scenario.events import calendar_of, compile_schedule
 from sim.scenario.files import read_toml, set_path
@@ -196,6 +196,7 @@ def _compile(data: ScenarioFile, source: str) -> Plan:
     problems: list[Problem] = []
     names = list(data.players)
     game = compile_game(data, problems)
+    check_magnitudes(data, problems)
     if data.report.stage_round >= data.simulation.rounds:
         problems.append(
             Problem(

@@ -9,7 +9,15 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from sim.engine.run import Progress, default_workers, processes_used, run_plan
+from sim.engine.run import (
+    Progress,
+    available_memory,
+    default_workers,
+    memory_estimate,
+    processes_used,
+    run_plan,
+)
+from sim.errors import Problem, ScenarioError
 from sim.run.result import Result
 
 if TYPE_CHECKING:
@@ -55,6 +63,7 @@ def simulate(
         scenario = scenario.replace(simulation=overrides)
     sim_ = scenario.data.simulation
     workers = default_workers() if workers is None else workers
+    check_memory(scenario, workers, block_size)
     t0 = time.perf_counter()
     data = run_plan(
         scenario.plan,
@@ -68,3 +77,31 @@ def simulate(
     processes = processes_used(scenario.plan, sim_.matches, workers, block_size)
     info = {"workers": processes, "block_size": block_size, "seconds": time.perf_counter() - t0}
     return Result(scenario, sim_.seed, data, info)
+
+
+def check_memory(scenario: Scenario, workers: int, block_size: int | None = None) -> None:
+    """Refuse, before it starts, a run that needs more memory than the machine has
+    (:func:`sim.engine.run.memory_estimate`), naming the sizes to lower."""
+    sim_ = scenario.data.simulation
+    need = memory_estimate(
+        scenario.plan,
+        sim_.matches,
+        workers=workers,
+        block_size=block_size,
+        sample=sim_.trajectories,
+    )
+    have = available_memory()
+    if have is not None and need > have:
+        gib = 2.0**30
+        raise ScenarioError(
+            scenario.source,
+            [
+                Problem(
+                    "simulation",
+                    f"the run needs about {need / gib:,.1f} GiB of memory "
+                    f"({sim_.rounds:,} rounds x {sim_.matches:,} matches, "
+                    f"{sim_.trajectories:,} paths kept), more than the {have / gib:,.1f} GiB "
+                    "available; expected fewer rounds, matches or trajectories",
+                )
+            ],
+        )

@@ -118,14 +118,9 @@ def outlook_metrics(data: RunData, scenario: Scenario, rounds: int) -> dict[str,
     the horizon): the mean value with a 95% interval, and the 5, 50 and 95% quantiles."""
 
     sc = scenario
-    cal, until = sc.plan.calendar, sc.data.simulation.replay_until
-    if cal is None or until is None:
-        return {}
     game, d = sc.game, data
     out: dict[str, Metric] = {}
-    for years in (1, 2):
-        when = _add_years(until, years)
-        t = cal.round_of(when)
+    for years, when, t in outlook_rounds(sc):
         if t >= rounds:
             continue
         for j, inst in enumerate(game.instruments):
@@ -146,6 +141,19 @@ def outlook_metrics(data: RunData, scenario: Scenario, rounds: int) -> dict[str,
                 out[f"{key}.q{round(q * 100):02d}"] = point(
                     float(values[level]), f"{round(q * 100)}% quantile of {label}"
                 )
+    return out
+
+
+def outlook_rounds(scenario: Scenario) -> list[tuple[int, dt.date, int]]:
+    """``(years, date, round)`` of the outlook dates, one and two years after
+    ``replay_until`` (none without a calendar and a replay)."""
+    cal, until = scenario.plan.calendar, scenario.data.simulation.replay_until
+    if cal is None or until is None:
+        return []
+    out = []
+    for years in (1, 2):
+        when = _add_years(until, years)
+        out.append((years, when, cal.round_of(when)))
     return out
 
 

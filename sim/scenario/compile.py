@@ -70,6 +70,60 @@ def compile_game(data: ScenarioFile, problems: list[Problem]) -> Game | None:
     return game
 
 
+#: Largest ``|stage payoff| x rounds`` (and ``|level value|``) a run accepts: totals, means
+#: and the squares behind their intervals stay finite in float64 (about 1.8e308).
+MAGNITUDE = 1e150
+
+
+def check_magnitudes(data: ScenarioFile, problems: list[Problem]) -> None:
+    """Refuse numbers so large that a run's totals or intervals would overflow: a bound on
+    the stage payoff (the largest matrix entry, or base plus every instrument's largest
+    gain, cost and pain plus every interaction) times the rounds, and level values."""
+    rounds = data.simulation.rounds
+    limit = f"expected |payoff| x rounds at most {MAGNITUDE:.0e}"
+    if data.payoffs is not None:
+        for name, matrix in data.payoffs.items():
+            try:
+                big = max((abs(float(x)) for row in matrix for x in row), default=0.0)
+            except (TypeError, ValueError):
+                continue  # not a matrix of numbers: the game's own check says so
+            if not big * rounds <= MAGNITUDE:
+                problems.append(
+                    Problem(
+                        f"payoffs.{name}",
+                        f"entries up to {big:.3g} over {rounds:,} "
+                        f"rounds would overflow the totals; {limit}",
+                    )
+                )
+        return
+    inter = sum(abs(v) for it in data.interactions for v in it.payoff.values())
+    for pname, player in data.players.items():
+        bound, where = abs(player.base) + inter, f"players.{pname}.base"
+        biggest = abs(player.base)
+        for iname, ins in player.instruments.items():
+            for kind in ("gain", "cost", "pain"):
+                size = max((abs(x) for x in getattr(ins, kind) or ()), default=0.0)
+                bound += size
+                if size > biggest:
+                    biggest, where = size, f"players.{pname}.instruments.{iname}.{kind}"
+            value = max((abs(x) for x in ins.values or ()), default=0.0)
+            if not value <= MAGNITUDE:
+                problems.append(
+                    Problem(
+                        f"players.{pname}.instruments.{iname}.values",
+                        f"values up to {value:.3g}; expected at most {MAGNITUDE:.0e}",
+                    )
+                )
+        if not bound * rounds <= MAGNITUDE:
+            problems.append(
+                Problem(
+                    where,
+                    f"stage payoffs up to {bound:.3g} over {rounds:,} rounds would "
+                    f"overflow the totals; {limit}",
+                )
+            )
+
+
 def rules_of(data: ScenarioFile) -> Rules:
     """The :class:`Rules` of the file: rounds, discount, step limit, noise per player (a
     player's own noise table overrides the scenario's)."""

@@ -23,10 +23,16 @@ def format_location(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+#: Most problems reported of one file (a huge array of wrong values would give one each).
+MAX_PROBLEMS = 20
+
+
 def pydantic_problems(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
-    """One :class:`Problem` per pydantic error, with the file's own field names."""
+    """One :class:`Problem` per pydantic error, with the file's own field names (the first
+    :data:`MAX_PROBLEMS`, then how many more there are)."""
     problems = []
-    for err in exc.errors():
+    errors = exc.errors()
+    for err in errors[:MAX_PROBLEMS]:
         loc = tuple(p for p in err["loc"] if not _is_validator_tag(p))
         is_key = "[key]" in loc  # the error is about a table's name, not its contents
         loc = tuple(p for p in loc if p != "[key]")
@@ -43,6 +49,9 @@ def pydantic_problems(exc: ValidationError, root: type[BaseModel]) -> list[Probl
         if is_key:
             msg = f"bad name: {msg}"
         problems.append(Problem(where, msg))
+    if len(errors) > MAX_PROBLEMS:
+        more = len(errors) - MAX_PROBLEMS
+        problems.append(Problem("", f"and {more:,} more problems (fix those above first)"))
     return problems
 
 

@@ -19,6 +19,9 @@ from sim.scenario.schema import SweepFile, SweepSpec
 
 def read_toml(path: Path) -> tuple[bytes, dict[str, Any]]:
     """A TOML file's bytes and contents; :class:`ScenarioError` naming the file otherwise."""
+    if path.exists() and not path.is_dir() and not path.is_file():
+        # a named pipe or a device would block the read or never end
+        raise ScenarioError(str(path), [Problem("", "not a regular file")])
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -183,3 +183,22 @@ def test_list_items_can_be_swept(busan: sim.Scenario) -> None:
     check_grid(Grid.from_mapping({"events[0].term": [100, 365]}), busan, source="--grid")
     with pytest.raises(GridError, match=r"events\[3\]\.term: value 1: no item events\[3\]"):
         check_grid(Grid.from_mapping({"events[3].term": [1]}), busan, source="--grid")
+
+
+def test_grids_too_big_to_run_are_refused_before_checking(tmp_path: Path) -> None:
+    """A range of a million values, or a product of axes above 100,000 cells, is refused
+    at once (checking every value against the scenario would itself take minutes)."""
+    from sim.analysis.grid import MAX_CELLS, MAX_VALUES, Grid, GridError, check_grid
+
+    with pytest.raises(ValueError, match=f"at most {MAX_VALUES:,} values"):
+        Grid.from_mapping({"noise.execution": "0:1:1000000"}, source="--grid")
+    with pytest.raises(ValueError, match="expected at most"):
+        Grid.from_mapping({"noise.execution": list(range(MAX_VALUES + 1))}, source="--grid")
+    big = Grid.from_mapping(
+        {"noise.execution": "0:1:5000", "players.US.base": "0:1:100"}, source="--grid"
+    )
+    sc = sim.load_scenario(ROOT / "scenarios" / "us-china-baseline.toml")
+    with pytest.raises(
+        GridError, match=f"500,000 cells \\(5000 x 100\\); expected at most {MAX_CELLS:,}"
+    ):
+        check_grid(big, sc, source="--grid")

@@ -324,3 +324,26 @@ def test_a_store_takes_over_an_empty_store_and_refuses_a_foreign_folder(tmp_path
     with pytest.raises(StoreMismatch, match="does not hold a sweep's unfinished cells"):
         CellStore(tmp_path / "mine", {"cells": 2})
     assert (tmp_path / "mine" / "notes.txt").read_text() == "my work"
+
+
+def test_metric_names_of_a_long_horizon_come_from_a_short_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only the outlook dates inside the horizon change the names, so they are read off a
+    run just long enough to reach them: the same names, without 100,000-round matches."""
+    import sim.run.simulation as simulation
+
+    sc = sim.load_scenario(ROOT / "scenarios" / "us-china-2025.toml")
+    expected = metric_names(sc)
+    long = sc.replace(simulation={"rounds": 100_000})
+    rounds: list[int] = []
+    real = simulation.simulate
+
+    def recording(scenario: sim.Scenario, **kw: object) -> sim.Result:
+        rounds.append(scenario.rounds)
+        return real(scenario, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(simulation, "simulate", recording)
+    assert metric_names(long) == expected
+    assert rounds and max(rounds) <= sc.rounds
+    assert any(name.startswith("outlook.2y.") for name in expected)
