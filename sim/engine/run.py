@@ -90,7 +90,8 @@ def memory_estimate(
     tallies (levels by instrument and rung, payoff sums per stream unit), kept until the
     blocks are merged and stacked once by the merge; the working arrays of the blocks in
     flight (matches x instruments, and the noise bits of :data:`CHUNK_ROUNDS` rounds); the
-    per-match results; and the sampled paths. An estimate, to refuse a run the machine
+    per-match results and the table of them a results folder writes (256 bytes a match);
+    and the sampled paths. An estimate, to refuse a run the machine
     cannot hold before it starts, not an accounting."""
     r, k = plan.rules.rounds, plan.game.n_instruments
     levels = int(plan.game.n_levels.max())
@@ -103,7 +104,7 @@ def memory_estimate(
     return (
         2 * len(blocks) * per_round
         + min(workers, len(blocks)) * (flight + paths)
-        + matches * 64
+        + matches * 256
         + paths
     )
 

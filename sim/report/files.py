@@ -48,6 +48,40 @@ class OutputExistsError(SimError, FileExistsError):
     """The results folder exists and ``force`` was not given."""
 
 
+class OutputWriteError(SimError, OSError):
+    """The results folder could not be written (a read-only or full disk); whatever was
+    there before is kept."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - another user's process
+        return True
+    return True
+
+
+def recover_interrupted(out: Path) -> None:
+    """Tidy up after a writer of ``out`` that was killed (SIGKILL, a power cut): remove its
+    half-written ``.<name>.tmp-<pid>`` folder, and put back the previous results it had
+    moved aside (``.<name>.old-<pid>``) when it died before the new ones were in place.
+    Siblings of a writer that is still running are left alone."""
+    if not out.parent.is_dir():
+        return
+    for sibling in sorted(out.parent.glob(f".{out.name}.*-*")):
+        kind, _, pid = sibling.name[len(out.name) + 2 :].rpartition("-")
+        if kind not in ("tmp", "old") or not pid.isdigit() or _alive(int(pid)):
+            continue
+        if kind == "old" and not out.exists() and not out.is_symlink():
+            os.replace(sibling, out)
+        elif sibling.is_dir() and not sibling.is_symlink():
+            shutil.rmtree(sibling, ignore_errors=True)
+        else:
+            sibling.unlink(missing_ok=True)
+
+
 def versions() -> dict[str, str]:
     out = {"python": platform.python_version(), "escalation-sim": __version__}
     for name in TRACKED:
@@ -132,6 +166,7 @@ def check_output(out: Path | str, *, force: bool = False) -> Path:
     ``manifest.json``) is replaced, never any other folder.
     """
     out = Path(out).absolute()
+    recover_interrupted(out)
     if out.is_symlink():
         raise OutputExistsError(f"{out} is a symbolic link; give the folder itself")
     if Path.cwd().resolve().is_relative_to(out.resolve()):
@@ -180,27 +215,38 @@ def write_atomically(out: Path, fill: Callable[[Path], None], *, force: bool = F
     whatever was at ``out`` stays as it was and the temporary folder is removed.
     """
     out = check_output(out, force=force)
-    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
     try:
-        fill(tmp)
-    except BaseException:
+        out.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        fill(tmp)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError) and not isinstance(exc, SimError):
+            raise _write_error(out, exc) from None
         raise
     old = out.parent / f".{out.name}.old-{os.getpid()}"
-    moved = out.exists()
-    if moved:
-        os.replace(out, old)
+    moved = False
     try:
+        if out.exists():
+            os.replace(out, old)
+            moved = True
         os.replace(tmp, out)
-    except BaseException:
+    except BaseException as exc:
         if moved:
             os.replace(old, out)
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _write_error(out, exc) from None
         raise
     if old.is_dir():
         shutil.rmtree(old, ignore_errors=True)
     else:
         old.unlink(missing_ok=True)
+
+
+def _write_error(out: Path, exc: OSError) -> OutputWriteError:
+    reason = exc.strerror or str(exc)
+    kept = "; the previous results are kept" if out.exists() else ""
+    return OutputWriteError(f"cannot write the results folder {out}: {reason}{kept}")

@@ -157,6 +157,13 @@ def plot_folder(
     except ValueError as exc:
         raise FolderError(str(exc)) from None
     drawings, missing = folder_figures(folder)
+    target = folder / "figures"
+    if target.is_symlink() or (
+        target.exists() and not target.resolve().is_relative_to(folder.resolve())
+    ):
+        raise FolderError(
+            f"{target} is a symbolic link; figures are written only inside the results folder"
+        )
     only = [only] if isinstance(only, str) else only
     names = list(drawings) if only is None else list(dict.fromkeys(only))
     unknown = [name for name in names if name not in drawings]

@@ -225,10 +225,10 @@ def _text_mutation(text: str, rng: random.Random) -> str | bytes:
     if roll == 1:
         i = rng.randrange(len(text))
         return text[:i] + rng.choice(["[[", "]]", "=", '"', "\x00", "{", "\\u12"]) + text[i:]
-    if roll == 2:
-        lines = text.splitlines(keepends=True)
-        i = rng.randrange(len(lines))
-        return "".join([*lines[: i + 1], lines[i], *lines[i + 1 :]])  # a duplicate key
+    if roll == 2:  # a duplicate key or table (a second player or instrument of one name)
+        lines = [s for s in text.splitlines(keepends=True) if "=" in s or s.startswith("[")]
+        line = rng.choice(lines)
+        return text + "\n" + line
     if roll == 3:
         return bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400)))
     if roll == 4:

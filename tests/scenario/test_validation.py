@@ -84,3 +84,20 @@ def test_a_huge_array_of_wrong_values_gives_twenty_problems_and_a_count() -> Non
     problems = info.value.problems
     assert len(problems) == 21
     assert problems[-1].message == "and 99,980 more problems (fix those above first)"
+
+
+def test_an_unreadable_file_is_refused_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(The tests run as root, for whom no file is unreadable: the read is made to fail.)"""
+    path = tmp_path / "locked.toml"
+    path.write_text(IPD.read_text())
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(
+        sim.ScenarioError, match=r"locked\.toml: cannot read file: Permission denied"
+    ):
+        sim.load_scenario(path)
