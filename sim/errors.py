@@ -35,6 +35,19 @@ class ModelError(SimError, ValueError):
         return type(self), (self.problems,)
 
 
+#: Most problems an error lists; the rest are counted (a huge array of wrong values, or
+#: thousands of bad events, would otherwise give one line each).
+MAX_PROBLEMS = 20
+
+
+def _capped(problems: Sequence[Problem]) -> tuple[Problem, ...]:
+    if len(problems) <= MAX_PROBLEMS + 1:
+        return tuple(problems)
+    more = len(problems) - MAX_PROBLEMS
+    rest = Problem("", f"and {more:,} more problems (fix those above first)")
+    return (*problems[:MAX_PROBLEMS], rest)
+
+
 class ScenarioError(SimError, ValueError):
     """A scenario (file or in-memory change) is invalid.
 
@@ -44,7 +57,7 @@ class ScenarioError(SimError, ValueError):
 
     def __init__(self, source: str, problems: Sequence[Problem]) -> None:
         self.source = source
-        self.problems = tuple(problems)
+        self.problems = _capped(problems)
         lines = [f"{source}: {len(self.problems)} problem(s)"] if len(self.problems) > 1 else []
         lines += [f"{source}: {p}" for p in self.problems]
         super().__init__("\n".join(lines))

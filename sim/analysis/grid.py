@@ -243,9 +243,16 @@ def _distinct(values: Sequence[Any]) -> tuple[Any, ...]:
         raise ValueError("no values: expected at least one")
     if len(values) > MAX_VALUES:
         raise ValueError(f"{len(values):,} values: expected at most {MAX_VALUES:,}")
+    seen: set[tuple[bool, Any]] = set()
     for i, v in enumerate(values):
         # 0 and 0.0 are the same value; True and 1 are not
-        if any(isinstance(v, bool) == isinstance(s, bool) and v == s for s in values[:i]):
+        try:
+            key = (isinstance(v, bool), v)
+            twice = key in seen
+            seen.add(key)
+        except TypeError:  # a list or table: compared with the others one by one
+            twice = any(isinstance(v, bool) == isinstance(s, bool) and v == s for s in values[:i])
+        if twice:
             raise ValueError(f"value {v!r} is given twice")
     return tuple(values)
 

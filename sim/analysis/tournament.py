@@ -31,6 +31,7 @@ from sim.engine.run import Progress, default_workers, processes_used, run_blocks
 from sim.engine.tally import merge_tallies, tally_rounds
 from sim.engine.two_move import eligible, play_two_move
 from sim.errors import Problem
+from sim.run.simulation import check_memory
 from sim.stats.intervals import normal_interval
 from sim.stats.streams import STREAM_UNIT
 from sim.strategies.base import Seat
@@ -297,6 +298,14 @@ def tournament(
     seat1 = lineup(specs, divisor=m, automata=automata)
     plan = dataclasses.replace(scenario.plan, strategies=(seat0, seat1))
     total = n * n * m
+    check_memory(
+        scenario,
+        default_workers() if workers is None else workers,
+        BLOCK,
+        plan=plan,
+        matches=total,
+        sample=0,
+    )
     t0 = time.perf_counter()
     tally = run_blocks(
         plan,

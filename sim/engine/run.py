@@ -95,31 +95,41 @@ def memory_estimate(
     cannot hold before it starts, not an accounting."""
     r, k = plan.rules.rounds, plan.game.n_instruments
     levels = int(plan.game.n_levels.max())
-    blocks = plan_blocks(matches, block_size, workers)
-    n = max(b - a for a, b in blocks)
+    # the blocks of plan_blocks, counted without listing them (there may be billions)
+    if block_size is None:
+        share = 1 if workers <= 1 else 4 * workers
+        block_size = min(MAX_BLOCK, -(-matches // share))
+    n = min(matches, -(-max(block_size, 1) // STREAM_UNIT) * STREAM_UNIT)
+    count = -(-matches // n)
     units = -(-n // STREAM_UNIT)
     per_round = r * (k * levels * 8 + 64 + 16 * units)
     paths = r * min(sample, matches) * (k + 17)
     flight = n * (k * 16 + 96) + CHUNK_ROUNDS * k * n * 6
-    return (
-        2 * len(blocks) * per_round
-        + min(workers, len(blocks)) * (flight + paths)
-        + matches * 256
-        + paths
-    )
+    return 2 * count * per_round + min(workers, count) * (flight + paths) + matches * 256 + paths
 
 
 def available_memory() -> int | None:
-    """Bytes of memory available to a new run (``MemAvailable`` of /proc/meminfo), or
-    ``None`` where it cannot be read."""
+    """Bytes of memory available to a new run: ``MemAvailable`` of /proc/meminfo, or less
+    when the process's control group (a container) has a lower limit; ``None`` where
+    neither can be read."""
+    found: list[int] = []
     try:
         with open("/proc/meminfo") as f:
             for line in f:
                 if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
+                    found.append(int(line.split()[1]) * 1024)
     except (OSError, ValueError, IndexError):
-        return None
-    return None
+        pass
+    try:
+        group = "/sys/fs/cgroup/"
+        with open(group + "memory.max") as f:
+            limit = f.read().strip()
+        if limit != "max":
+            with open(group + "memory.current") as f:
+                found.append(int(limit) - int(f.read().strip()))
+    except (OSError, ValueError):
+        pass
+    return min(found) if found else None
 
 
 def plan_blocks(matches: int, block_size: int | None, workers: int) -> list[tuple[int, int]]:

@@ -9,11 +9,13 @@ never sees a half-written folder; an existing folder is only replaced with ``for
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import importlib.metadata
 import json
 import math
 import os
 import platform
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -63,23 +65,30 @@ def _alive(pid: int) -> bool:
     return True
 
 
+#: A file in every folder being written (``.<name>.tmp-<pid>``), so that only this tool's
+#: half-written folders are ever removed.
+WRITING = ".escalation-sim-writing"
+
+
 def recover_interrupted(out: Path) -> None:
     """Tidy up after a writer of ``out`` that was killed (SIGKILL, a power cut): remove its
-    half-written ``.<name>.tmp-<pid>`` folder, and put back the previous results it had
-    moved aside (``.<name>.old-<pid>``) when it died before the new ones were in place.
-    Siblings of a writer that is still running are left alone."""
+    half-written ``.<name>.tmp-<pid>`` folder (it holds :data:`WRITING`), and put back the
+    previous results it had moved aside (``.<name>.old-<pid>``, a results folder of this
+    tool) when it died before the new ones were in place. Only exact sibling names of
+    ``out`` of a process that is no longer running are touched."""
     if not out.parent.is_dir():
         return
-    for sibling in sorted(out.parent.glob(f".{out.name}.*-*")):
-        kind, _, pid = sibling.name[len(out.name) + 2 :].rpartition("-")
-        if kind not in ("tmp", "old") or not pid.isdigit() or _alive(int(pid)):
+    pattern = re.compile(re.escape(f".{out.name}.") + r"(tmp|old)-(\d+)")
+    for sibling in sorted(out.parent.iterdir()):
+        match = pattern.fullmatch(sibling.name)
+        if match is None or sibling.is_symlink() or not sibling.is_dir():
             continue
-        if kind == "old" and not out.exists() and not out.is_symlink():
-            os.replace(sibling, out)
-        elif sibling.is_dir() and not sibling.is_symlink():
+        if _alive(int(match[2])):
+            continue
+        if match[1] == "tmp" and (sibling / WRITING).exists():
             shutil.rmtree(sibling, ignore_errors=True)
-        else:
-            sibling.unlink(missing_ok=True)
+        elif match[1] == "old" and _ours(sibling) and not out.exists() and not out.is_symlink():
+            os.replace(sibling, out)
 
 
 def versions() -> dict[str, str]:
@@ -220,10 +229,12 @@ def write_atomically(out: Path, fill: Callable[[Path], None], *, force: bool = F
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
+        (tmp / WRITING).touch()
         fill(tmp)
+        (tmp / WRITING).unlink()
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(exc, OSError) and not isinstance(exc, SimError):
+        if isinstance(exc, OSError) and _disk_error(exc):
             raise _write_error(out, exc) from None
         raise
     old = out.parent / f".{out.name}.old-{os.getpid()}"
@@ -237,13 +248,21 @@ def write_atomically(out: Path, fill: Callable[[Path], None], *, force: bool = F
         if moved:
             os.replace(old, out)
         shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(exc, OSError):
+        if isinstance(exc, OSError) and _disk_error(exc):
             raise _write_error(out, exc) from None
         raise
     if old.is_dir():
         shutil.rmtree(old, ignore_errors=True)
     else:
         old.unlink(missing_ok=True)
+
+
+#: What a disk says when a folder cannot be written: full, read-only, no permission.
+DISK_ERRORS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EIO}
+
+
+def _disk_error(exc: OSError) -> bool:
+    return not isinstance(exc, SimError) and exc.errno in DISK_ERRORS
 
 
 def _write_error(out: Path, exc: OSError) -> OutputWriteError:

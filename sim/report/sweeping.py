@@ -63,7 +63,24 @@ def sweep_plan(
         raise ValueError(
             f"matches must be at least 1 and seed non-negative, got {matches}, {seed}"
         )
+    _check_cell_memory(scenario, grid, matches)
     return SweepPlan(scenario, grid, names, matches, seed, aliases)
+
+
+def _check_cell_memory(scenario: Scenario, grid: Grid, matches: int) -> None:
+    """Refuse a sweep whose largest cell the machine cannot hold, before any cell runs:
+    the scenario at the sweep's matches, with each swept ``simulation.*`` value at its
+    largest."""
+    from sim.run.simulation import check_memory
+
+    biggest: dict[str, Any] = {}
+    for axis in grid.axes:
+        if axis.path.startswith("simulation.") and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in axis.values
+        ):
+            biggest[axis.path] = max(axis.values)
+    cell = scenario.replace(biggest) if biggest else scenario
+    check_memory(cell, 1, matches=matches)
 
 
 def sweep(

@@ -21,6 +21,7 @@ from sim.errors import Problem, ScenarioError
 from sim.run.result import Result
 
 if TYPE_CHECKING:
+    from sim.engine.rounds import Plan
     from sim.run.scenario import Scenario
 
 
@@ -79,29 +80,43 @@ def simulate(
     return Result(scenario, sim_.seed, data, info)
 
 
-def check_memory(scenario: Scenario, workers: int, block_size: int | None = None) -> None:
+def check_memory(
+    scenario: Scenario,
+    workers: int,
+    block_size: int | None = None,
+    *,
+    plan: Plan | None = None,
+    matches: int | None = None,
+    sample: int | None = None,
+) -> None:
     """Refuse, before it starts, a run that needs more memory than the machine has
-    (:func:`sim.engine.run.memory_estimate`), naming the sizes to lower."""
+    (:func:`sim.engine.run.memory_estimate`), naming the sizes to lower. ``plan``,
+    ``matches`` and ``sample`` default to the scenario's (a tournament passes its own)."""
     sim_ = scenario.data.simulation
+    matches = sim_.matches if matches is None else matches
+    sample = sim_.trajectories if sample is None else sample
     need = memory_estimate(
-        scenario.plan,
-        sim_.matches,
+        scenario.plan if plan is None else plan,
+        matches,
         workers=workers,
         block_size=block_size,
-        sample=sim_.trajectories,
+        sample=sample,
     )
     have = available_memory()
     if have is not None and need > have:
-        gib = 2.0**30
         raise ScenarioError(
             scenario.source,
             [
                 Problem(
                     "simulation",
-                    f"the run needs about {need / gib:,.1f} GiB of memory "
-                    f"({sim_.rounds:,} rounds x {sim_.matches:,} matches, "
-                    f"{sim_.trajectories:,} paths kept), more than the {have / gib:,.1f} GiB "
+                    f"the run needs about {_size(need)} of memory "
+                    f"({sim_.rounds:,} rounds x {matches:,} matches, "
+                    f"{sample:,} paths kept), more than the {_size(have)} "
                     "available; expected fewer rounds, matches or trajectories",
                 )
             ],
         )
+
+
+def _size(n: float) -> str:
+    return f"{n / 2**30:,.1f} GiB" if n >= 2**30 else f"{n / 2**20:,.0f} MiB"

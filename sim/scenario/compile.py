@@ -76,11 +76,21 @@ MAGNITUDE = 1e150
 
 
 def check_magnitudes(data: ScenarioFile, problems: list[Problem]) -> None:
-    """Refuse numbers so large that a run's totals or intervals would overflow: a bound on
-    the stage payoff (the largest matrix entry, or base plus every instrument's largest
-    gain, cost and pain plus every interaction) times the rounds, and level values."""
+    """Refuse numbers so large that a run's totals or intervals would overflow: level
+    values, and a bound on the stage payoff (the largest matrix entry, or base plus every
+    instrument's largest gain, cost and pain plus every interaction) times the rounds."""
     rounds = data.simulation.rounds
     limit = f"expected |payoff| x rounds at most {MAGNITUDE:.0e}"
+    for pname, player in data.players.items():
+        for iname, ins in player.instruments.items():
+            value = max((abs(x) for x in ins.values or ()), default=0.0)
+            if not value <= MAGNITUDE:
+                problems.append(
+                    Problem(
+                        f"players.{pname}.instruments.{iname}.values",
+                        f"values up to {value:.3g}; expected at most {MAGNITUDE:.0e}",
+                    )
+                )
     if data.payoffs is not None:
         for name, matrix in data.payoffs.items():
             try:
@@ -96,32 +106,29 @@ def check_magnitudes(data: ScenarioFile, problems: list[Problem]) -> None:
                     )
                 )
         return
-    inter = sum(abs(v) for it in data.interactions for v in it.payoff.values())
+    # A player's stage payoff sums its own gains and costs and the pain of the other's
+    # instruments: all of them bound it.
+    total, biggest, where = 0.0, 0.0, ""
     for pname, player in data.players.items():
-        bound, where = abs(player.base) + inter, f"players.{pname}.base"
-        biggest = abs(player.base)
         for iname, ins in player.instruments.items():
             for kind in ("gain", "cost", "pain"):
                 size = max((abs(x) for x in getattr(ins, kind) or ()), default=0.0)
-                bound += size
+                total += size
                 if size > biggest:
                     biggest, where = size, f"players.{pname}.instruments.{iname}.{kind}"
-            value = max((abs(x) for x in ins.values or ()), default=0.0)
-            if not value <= MAGNITUDE:
-                problems.append(
-                    Problem(
-                        f"players.{pname}.instruments.{iname}.values",
-                        f"values up to {value:.3g}; expected at most {MAGNITUDE:.0e}",
-                    )
-                )
+    inter = sum(abs(v) for it in data.interactions for v in it.payoff.values())
+    for pname, player in data.players.items():
+        bound = abs(player.base) + inter + total
         if not bound * rounds <= MAGNITUDE:
+            at = where if biggest >= abs(player.base) else f"players.{pname}.base"
             problems.append(
                 Problem(
-                    where,
+                    at,
                     f"stage payoffs up to {bound:.3g} over {rounds:,} rounds would "
                     f"overflow the totals; {limit}",
                 )
             )
+            return
 
 
 def rules_of(data: ScenarioFile) -> Rules:

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import Problem
+from sim.errors import MAX_PROBLEMS, Problem
 
 
 def format_location(loc: tuple[int | str, ...]) -> str:
@@ -23,13 +23,9 @@ def format_location(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-#: Most problems reported of one file (a huge array of wrong values would give one each).
-MAX_PROBLEMS = 20
-
-
 def pydantic_problems(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
     """One :class:`Problem` per pydantic error, with the file's own field names (the first
-    :data:`MAX_PROBLEMS`, then how many more there are)."""
+    :data:`~sim.errors.MAX_PROBLEMS`, then how many more there are)."""
     problems = []
     errors = exc.errors()
     for err in errors[:MAX_PROBLEMS]:

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.report.files import check_output
+from sim.report.files import WRITING, check_output
 from tests.conftest import ROOT, escalate_command, run_args
 
 runner = CliRunner()
@@ -89,10 +89,33 @@ def test_a_writer_killed_while_swapping_folders_is_tidied_up(tmp_path: Path) -> 
     out.rename(tmp_path / f".res.old-{pid}")
     half = tmp_path / f".res.tmp-{pid}"
     half.mkdir()
+    (half / WRITING).touch()  # what a writer puts in the folder it fills
     (half / "rounds.csv").write_text("t,payoff\n0,")
     check_output(out, force=True)
     assert (out / "manifest.json").read_bytes() == manifest
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_only_this_tools_leftovers_of_this_folder_are_touched(tmp_path: Path) -> None:
+    """Names are matched exactly (``a?`` is not a pattern), a hidden folder without the
+    writer's mark is not a half-written one, and an aside folder that is not a results
+    folder of this tool is not put in place."""
+    pid = _dead_pid()
+    assert runner.invoke(app, run_args(tmp_path / "ab")).exit_code == 0
+    (tmp_path / "ab").rename(tmp_path / f".ab.old-{pid}")
+    (tmp_path / f".cd.tmp-{pid}").mkdir()
+    (tmp_path / f".cd.tmp-{pid}" / WRITING).touch()
+    mine = tmp_path / f".res.tmp-{pid}"  # the user's own, unmarked
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    aside = tmp_path / f".res.old-{pid}"
+    aside.mkdir()
+    (aside / "thesis.tex").write_text("years of work")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for name in ("a?", "c*", "res"):
+        check_output(tmp_path / name)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert (mine / "notes.txt").read_text() == "mine"
 
 
 def test_the_siblings_of_a_running_writer_are_left_alone(tmp_path: Path) -> None:

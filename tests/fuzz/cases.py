@@ -297,11 +297,14 @@ def _strict_json(text: str) -> Any:
     return json.loads(text, parse_constant=refuse)
 
 
+#: A CSV cell or JSON number that is not finite, as pandas and numpy write them.
+NON_FINITE = re.compile(r"[-+]?(nan|inf|infinity)", re.IGNORECASE)
+
+
 def non_finite(folder: Path) -> list[str]:
-    """Files of a results folder holding NaN or inf as a value (an empty CSV cell is a
-    missing value, not NaN; JSON must be strict)."""
-    import numpy as np
-    import pandas as pd
+    """Files of a results folder holding NaN or inf as a value: every CSV cell is read as
+    text (an empty cell is a missing value, not NaN), and JSON must parse strictly."""
+    import csv
 
     bad = []
     for f in sorted(folder.rglob("*")):
@@ -310,17 +313,15 @@ def non_finite(folder: Path) -> list[str]:
                 _strict_json(f.read_text())
             except ValueError as exc:
                 bad.append(f"{f.name}: {exc}")
-        elif f.suffix == ".csv" and f.stat().st_size:
-            table = pd.read_csv(f, na_values=[""], keep_default_na=False)
-            for col in table.columns:
-                raw = table[col]
-                if (
-                    raw.dtype == object
-                    and raw.astype(str).str.fullmatch(r"[-+]?(nan|inf|infinity)", case=False).any()
-                ):
-                    bad.append(f"{f.name}: {col} holds nan or inf text")
-                elif raw.dtype.kind == "f" and np.isinf(raw.to_numpy()).any():
-                    bad.append(f"{f.name}: {col} holds inf")
+        elif f.suffix == ".csv":
+            with open(f, newline="") as fh:
+                rows = csv.reader(fh)
+                header = next(rows, [])
+                for row in rows:
+                    for name, cell in zip(header, row, strict=False):
+                        if NON_FINITE.fullmatch(cell.strip()):
+                            bad.append(f"{f.name}: {name} = {cell}")
+                            break
     return bad
 
 
@@ -340,14 +341,30 @@ def _place(c: Case, tmp: Path) -> Path:
     return path
 
 
+#: Words by which a refusal says what was wrong or expected.
+REASONS = re.compile(
+    r"expected|unknown|missing|not a|not used|cannot|no item|no table|no figure|syntax error|"
+    r"must|should|at most|at least|valid|got|refused|twice|again|empty|overflow|"
+    r"needs about|required|give|one of|only|before|after|outside|than",
+    re.IGNORECASE,
+)
+
+
 def _rejected_well(output: str, path: Path, c: Case) -> str | None:
+    """A refusal: ``error: `` and the file (``FILE: PLACE: ...``) or the option with its
+    value (``--set PATH``, ``--grid``), then a reason; no traceback."""
     if "Traceback" in output:
         return "a traceback"
     if not output.startswith("error: "):
         return f"no 'error: ' message: {output[:200]!r}"
-    named = str(path) in output or any(o.split("=")[0] in output for o in c.options)
-    if not named:
+    names = [f"{path}: "]
+    if c.options:
+        flag, value = c.options[0], c.options[1]
+        names += [f"{flag} {value.split('=')[0]}".rstrip(), f"{flag}: "]
+    if not any(n in output for n in names):
         return f"the message names neither the file nor the option: {output[:300]!r}"
+    if not REASONS.search(output):
+        return f"the message gives no reason: {output[:300]!r}"
     return None
 
 

@@ -53,7 +53,7 @@ def test_a_run_the_machine_cannot_hold_is_refused_with_the_estimate(
         sim.ScenarioError, match=r"ipd\.toml: simulation: the run needs about"
     ) as info:
         sim.simulate(sc, matches=10_000_000, workers=1)
-    assert "10,000,000 matches" in str(info.value) and "0.0 GiB available" in str(info.value)
+    assert "10,000,000 matches" in str(info.value) and "10 MiB available" in str(info.value)
 
 
 def test_the_memory_estimate_grows_with_rounds_matches_and_paths() -> None:
