@@ -96,11 +96,8 @@ def memory_estimate(
     r, k = plan.rules.rounds, plan.game.n_instruments
     levels = int(plan.game.n_levels.max())
     # the blocks of plan_blocks, counted without listing them (there may be billions)
-    if block_size is None:
-        share = 1 if workers <= 1 else 4 * workers
-        block_size = min(MAX_BLOCK, -(-matches // share))
-    n = min(matches, -(-max(block_size, 1) // STREAM_UNIT) * STREAM_UNIT)
-    count = -(-matches // n)
+    stride = block_stride(matches, block_size, workers)
+    n, count = min(matches, stride), -(-matches // stride)
     units = -(-n // STREAM_UNIT)
     per_round = r * (k * levels * 8 + 64 + 16 * units)
     paths = r * min(sample, matches) * (k + 17)
@@ -139,6 +136,13 @@ def plan_blocks(matches: int, block_size: int | None, workers: int) -> list[tupl
     default it is at most :data:`MAX_BLOCK` and, with several workers, gives each about four blocks
     (for load balance and progress).
     """
+    size = block_stride(matches, block_size, workers)
+    return [(a, min(a + size, matches)) for a in range(0, matches, size)]
+
+
+def block_stride(matches: int, block_size: int | None, workers: int) -> int:
+    """The matches from one block's start to the next's (:func:`plan_blocks`): ``block_size``
+    or the default, rounded up to whole stream units."""
     if matches < 1:
         raise ValueError(f"matches must be at least 1, got {matches}")
     if block_size is None:
@@ -146,8 +150,7 @@ def plan_blocks(matches: int, block_size: int | None, workers: int) -> list[tupl
         block_size = min(MAX_BLOCK, -(-matches // share))
     if block_size < 1:
         raise ValueError(f"block_size must be at least 1, got {block_size}")
-    size = -(-block_size // STREAM_UNIT) * STREAM_UNIT
-    return [(a, min(a + size, matches)) for a in range(0, matches, size)]
+    return -(-block_size // STREAM_UNIT) * STREAM_UNIT
 
 
 def run_block(

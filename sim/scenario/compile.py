@@ -81,16 +81,23 @@ def check_magnitudes(data: ScenarioFile, problems: list[Problem]) -> None:
     instrument's largest gain, cost and pain plus every interaction) times the rounds."""
     rounds = data.simulation.rounds
     limit = f"expected |payoff| x rounds at most {MAGNITUDE:.0e}"
+    # A player's stage payoff sums its own gains and costs and the pain of the other's
+    # instruments: all of them bound it.
+    total, biggest, where = 0.0, 0.0, ""
     for pname, player in data.players.items():
         for iname, ins in player.instruments.items():
+            at = f"players.{pname}.instruments.{iname}"
             value = max((abs(x) for x in ins.values or ()), default=0.0)
             if not value <= MAGNITUDE:
                 problems.append(
-                    Problem(
-                        f"players.{pname}.instruments.{iname}.values",
-                        f"values up to {value:.3g}; expected at most {MAGNITUDE:.0e}",
-                    )
-                )
+                    Problem(f"{at}.values", f"values up to {value:.3g}; expected at most "
+                            f"{MAGNITUDE:.0e}")
+                )  # fmt: skip
+            for kind in ("gain", "cost", "pain"):
+                size = max((abs(x) for x in getattr(ins, kind) or ()), default=0.0)
+                total += size
+                if size > biggest:
+                    biggest, where = size, f"{at}.{kind}"
     if data.payoffs is not None:
         for name, matrix in data.payoffs.items():
             try:
@@ -106,16 +113,6 @@ def check_magnitudes(data: ScenarioFile, problems: list[Problem]) -> None:
                     )
                 )
         return
-    # A player's stage payoff sums its own gains and costs and the pain of the other's
-    # instruments: all of them bound it.
-    total, biggest, where = 0.0, 0.0, ""
-    for pname, player in data.players.items():
-        for iname, ins in player.instruments.items():
-            for kind in ("gain", "cost", "pain"):
-                size = max((abs(x) for x in getattr(ins, kind) or ()), default=0.0)
-                total += size
-                if size > biggest:
-                    biggest, where = size, f"players.{pname}.instruments.{iname}.{kind}"
     inter = sum(abs(v) for it in data.interactions for v in it.payoff.values())
     for pname, player in data.players.items():
         bound = abs(player.base) + inter + total

@@ -5,7 +5,7 @@ a wrong type, NaN, +-inf, a huge or negative number, an empty or unicode string,
 nesting, a huge array, a bad date, a reference to a missing player, instrument, truce or
 event, a probability outside [0, 1], zero or enormous rounds and matches), or breaks the
 file itself (malformed TOML, binary bytes, a directory, a missing file, a named pipe), or
-passes a bad ``--set`` or ``--grid`` value. :func:`check` runs it through ``escalate``
+passes a bad ``--set`` or ``--grid`` value. :func:`outcome` runs it through ``escalate``
 in-process and returns what went wrong, if anything: every case must end either accepted
 (``validate`` and a small ``run`` exit 0, and no output file holds NaN or inf) or
 rejected (exit 2 with a message that names the file or option and what was expected), with
@@ -366,11 +366,6 @@ def _rejected_well(output: str, path: Path, c: Case) -> str | None:
     if not REASONS.search(output):
         return f"the message gives no reason: {output[:300]!r}"
     return None
-
-
-def check(c: Case, tmp: Path) -> str | None:
-    """Run case ``c`` in the folder ``tmp``; the problem, or None when it ended well."""
-    return outcome(c, tmp)[1]
 
 
 def outcome(c: Case, tmp: Path, *, seconds: int = 60) -> tuple[str, str | None]:

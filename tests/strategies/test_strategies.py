@@ -586,15 +586,11 @@ def test_never_strike_first_ignores_moves_that_help_it() -> None:
 def test_unregister_removes_a_strategy_and_allows_a_new_class_under_its_name() -> None:
     from sim.strategies.registry import unregister
 
-    @dataclass(frozen=True)
-    class NoParams:
-        pass
-
     def make() -> type[Strategy]:
         class Temporary(Strategy):
             name = "test_temporary"
             summary = "Test only."
-            Params = NoParams
+            Params = _NoParams
 
             @classmethod
             def facts(cls, params: Any) -> Facts:
