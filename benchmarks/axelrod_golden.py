@@ -57,17 +57,53 @@ REGISTRY_NAMES: dict[str, str] = {
     "Gradual": "gradual",
     "GTFT": "generous_tit_for_tat",
     "Random": "random",
+    "ContriteTitForTat": "contrite_tit_for_tat",
+    # the shipped classics (sim/strategies/classics.toml)
+    "SuspiciousTitForTat": "suspicious_tit_for_tat",
+    "AntiTitForTat": "anti_tit_for_tat",
+    "Bully": "bully",
+    "WinShiftLoseStay": "win_shift_lose_stay",
+    "TwoTitsForTat": "two_tits_for_tat",
+    "HardTitForTat": "hard_tit_for_tat",
+    "HardTitFor2Tats": "hard_tit_for_two_tats",
+    "FirstByNydegger": "nydegger",
+    "Alternator": "alternator",
+    "CyclerDC": "cycler_dc",
+    "CyclerCCD": "cycler_ccd",
+    "CyclerDDC": "cycler_ddc",
+    "CyclerCCCD": "cycler_cccd",
+    "CyclerCCCCCD": "cycler_cccccd",
+    "CyclerCCCDCD": "cycler_cccdcd",
+    "FirstByDavis": "davis",
+    "Prober": "prober",
+    "Prober2": "prober2",
+    "Prober3": "prober3",
+    "Aggravater": "aggravater",
+    "Handshake": "handshake",
+    "GrudgerAlternator": "grudger_alternator",
+    "SoftGrudger": "soft_grudger",
+    "ForgetfulGrudger": "forgetful_grudger",
+    "OnceBitten": "once_bitten",
+    "FoolMeOnce": "fool_me_once",
+    "SoftJoss": "soft_joss",
+    "FirstByJoss": "joss",
+    "StochasticWSLS": "stochastic_wsls",
+    "FirmButFair": "firm_but_fair",
+    "ZDGTFT2": "zd_gtft_2",
+    "ZDExtort2": "zd_extort_2",
 }
-# The deterministic strategies whose move sequences are recorded.
-DETERMINISTIC: tuple[str, ...] = (
-    "Cooperator",
-    "Defector",
-    "TitForTat",
-    "Grudger",
-    "WinStayLoseShift",
-    "TitFor2Tats",
-    "Gradual",
+STOCHASTIC: tuple[str, ...] = (
+    "GTFT",
+    "Random",
+    "SoftJoss",
+    "FirstByJoss",
+    "StochasticWSLS",
+    "FirmButFair",
+    "ZDGTFT2",
+    "ZDExtort2",
 )
+# The deterministic strategies whose move sequences are recorded: every mapped one.
+DETERMINISTIC: tuple[str, ...] = tuple(n for n in REGISTRY_NAMES if n not in STOCHASTIC)
 PAYOFFS: dict[str, int] = {"R": 3, "S": 0, "T": 5, "P": 1}
 TURNS = 200
 NOISY_TFT_NOISE = 0.05
@@ -87,7 +123,9 @@ TOURNAMENT_NOISE = 0.05
 TOURNAMENT_SEED = 2026
 # 300 repetitions: standard errors of the mean normalised scores about 0.002-0.004.
 TOURNAMENT_REPETITIONS = 300
-OUTPUTS: tuple[str, ...] = ("moves", "noisy_tft", "tournament")
+# Every mapped strategy in one round robin (the classics' tournament parity).
+CLASSICS_REPETITIONS = 100
+OUTPUTS: tuple[str, ...] = ("moves", "noisy_tft", "tournament", "classics")
 
 
 def _metadata(axl: Any) -> dict[str, Any]:
@@ -127,8 +165,15 @@ def deterministic_moves(axl: Any) -> dict[str, Any]:
     return {
         "metadata": {**_metadata(axl), "noise": 0},
         "registry_names": {name: REGISTRY_NAMES[name] for name in DETERMINISTIC},
+        "classifier": {name: _classifier(getattr(axl, name)()) for name in DETERMINISTIC},
         "matches": matches,
     }
+
+
+def _classifier(player: Any) -> dict[str, Any]:
+    c = player.classifier
+    depth = c["memory_depth"]
+    return {"stochastic": bool(c["stochastic"]), "memory_depth": str(depth)}
 
 
 def noisy_tft(axl: Any) -> dict[str, Any]:
@@ -162,13 +207,17 @@ def noisy_tft(axl: Any) -> dict[str, Any]:
     }
 
 
-def tournament(axl: Any) -> dict[str, Any]:
-    """Noisy round robin of TOURNAMENT_STRATEGIES: scores, payoff matrix, wins, ranking."""
+def tournament(
+    axl: Any,
+    strategies: Sequence[str] = TOURNAMENT_STRATEGIES,
+    repetitions: int = TOURNAMENT_REPETITIONS,
+) -> dict[str, Any]:
+    """Noisy round robin of ``strategies``: scores, payoff matrix, wins, ranking."""
     import numpy as np
 
     game = _game(axl)
-    players = [getattr(axl, name)() for name in TOURNAMENT_STRATEGIES]
-    k, n = len(players), TOURNAMENT_REPETITIONS
+    players = [getattr(axl, name)() for name in strategies]
+    k, n = len(players), repetitions
     tour = axl.Tournament(
         players,
         game=game,
@@ -214,11 +263,11 @@ def tournament(axl: Any) -> dict[str, Any]:
     std = scores.std(axis=1, ddof=1)
 
     r, s, t, p = (PAYOFFS[x] for x in "RSTP")
-    gtft = players[TOURNAMENT_STRATEGIES.index("GTFT")]
+    gtft = players[list(strategies).index("GTFT")]
     gtft_p = min(1 - (t - r) / (r - s), (r - p) / (t - p))
     if abs(gtft.p - gtft_p) > 1e-12:
         raise RuntimeError(f"GTFT p is {gtft.p}, expected {gtft_p}")
-    registry = [REGISTRY_NAMES[name] for name in TOURNAMENT_STRATEGIES]
+    registry = [REGISTRY_NAMES[name] for name in strategies]
     return {
         "metadata": {
             **_metadata(axl),
@@ -230,7 +279,8 @@ def tournament(axl: Any) -> dict[str, Any]:
             "processes_note": "Tournament.play(processes=None), Axelrod's default: every "
             "match played in one process, ResultSet built single-threaded",
         },
-        "strategies": list(TOURNAMENT_STRATEGIES),
+        "strategies": list(strategies),
+        "classifier": {name: _classifier(p) for name, p in zip(strategies, players, strict=False)},
         "axelrod_names": [str(p) for p in players],
         "registry_names": registry,
         "strategy_parameters": {
@@ -242,7 +292,7 @@ def tournament(axl: Any) -> dict[str, Any]:
                 "one)",
             },
             "Random": {
-                "p": float(players[TOURNAMENT_STRATEGIES.index("Random")].p),
+                "p": float(players[list(strategies).index("Random")].p),
                 "note": "cooperates with probability p every turn",
             },
         },
@@ -320,6 +370,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_json_atomic(data_dir / "axelrod_ipd_noisy_tft.json", noisy_tft(axl))
     if "tournament" in only:
         write_json_atomic(data_dir / "axelrod_ipd_tournament.json", tournament(axl))
+    if "classics" in only:
+        every = tuple(REGISTRY_NAMES)
+        write_json_atomic(
+            data_dir / "axelrod_classics_tournament.json",
+            tournament(axl, every, CLASSICS_REPETITIONS),
+        )
     return 0
 
 

@@ -9,15 +9,21 @@ True
 # never imports the library (the library imports the registry).
 from sim.strategies import (  # noqa: F401  (registered on import)
     classic,
+    fsm,
+    memory_n,
     negotiate,
     never_strike_first,
     scripted,
+    sequence,
     zero_determinant,
 )
 from sim.strategies.base import Facts, Observation, Seat, Strategy
 from sim.strategies.registry import (
+    Definition,
     StrategyError,
     StrategySpec,
+    define,
+    defined,
     describe,
     get,
     names,
@@ -25,14 +31,21 @@ from sim.strategies.registry import (
     spec,
     unregister,
 )
+from sim.strategies.registry import add as _add
+from sim.strategies.shipped import load as _load_classics
+
+_add(_load_classics())
 
 __all__ = [
+    "Definition",
     "Facts",
     "Observation",
     "Seat",
     "Strategy",
     "StrategyError",
     "StrategySpec",
+    "define",
+    "defined",
     "describe",
     "get",
     "names",

@@ -38,7 +38,8 @@ class Facts:
     ----------
     nice : never escalates first (in noiseless play).
     retaliatory : escalates after the opponent escalates.
-    forgiving : returns to baseline after the opponent does.
+    forgiving : after a single escalation by the opponent, it ends at baseline for good
+        (with probability 1).
     stochastic : uses random numbers for its own decisions (noise aside).
     memory_depth : how many past rounds it looks at (``math.inf`` for unbounded).
     """

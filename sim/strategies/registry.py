@@ -1,7 +1,10 @@
 """The strategy registry: names to classes, parameter validation, and specs.
 
 Scenario files name strategies by registry name with parameters; they never execute code.
-A user's own strategy class is added from Python with :func:`register`.
+A user's own strategy class is added from Python with :func:`register`. A *definition* is
+a named strategy made of a registered kind and fixed parameters (``hard_tit_for_tat`` is a
+``memory_n`` table): the shipped classics are registered definitions (:func:`define`), and
+a scenario's ``[strategies]`` table makes definitions local to that scenario.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +20,7 @@ from sim.errors import Problem, SimError
 from sim.strategies.base import Facts, Seat, Strategy
 
 _REGISTRY: dict[str, type[Strategy]] = {}
+_DEFINED: dict[str, Definition] = {}
 
 
 class StrategyError(SimError, ValueError):
@@ -37,7 +42,7 @@ def register(cls: type[Strategy]) -> type[Strategy]:
     """
     if not dataclasses.is_dataclass(cls.Params):
         raise TypeError(f"{cls.__name__}.Params must be a dataclass")
-    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
+    if (cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls) or cls.name in _DEFINED:
         raise ValueError(f"a strategy named {cls.name!r} is already registered")
     _REGISTRY[cls.name] = cls
     return cls
@@ -45,18 +50,23 @@ def register(cls: type[Strategy]) -> type[Strategy]:
 
 def unregister(name: str) -> type[Strategy]:
     """Remove the strategy registered as ``name`` and return its class (a notebook that
-    redefines a strategy class registers it again after this)."""
+    redefines a strategy class registers it again after this). A definition's name
+    removes the definition and returns its kind's class."""
     cls = get(name)
-    del _REGISTRY[name]
+    if _DEFINED.pop(name, None) is None:
+        del _REGISTRY[name]
     return cls
 
 
 def names() -> list[str]:
-    """Registered strategy names, sorted."""
-    return sorted(_REGISTRY)
+    """Registered strategy names (classes and definitions), sorted."""
+    return sorted([*_REGISTRY, *_DEFINED])
 
 
 def get(name: str) -> type[Strategy]:
+    """The class that plays strategy ``name`` (a definition's kind for a definition)."""
+    if name in _DEFINED:
+        return _REGISTRY[_DEFINED[name].kind]
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -66,16 +76,144 @@ def get(name: str) -> type[Strategy]:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """A named strategy: a registered kind with fixed parameters, and what it is.
+
+    Attributes
+    ----------
+    name : its name (in tables, in ``strategy = NAME`` and ``--strategies``)
+    kind : the registered strategy class that plays it (``memory_n``, ``fsm``, ...)
+    params : the kind's validated parameters
+    summary : one line on what it does
+    source : where it was defined (a file, or ``"python"``)
+    reference : where the strategy comes from (a paper, a peer's class)
+    """
+
+    name: str
+    kind: str
+    params: Any
+    summary: str = ""
+    source: str = "python"
+    reference: str = ""
+
+    def spec(self, **changes: Any) -> StrategySpec:
+        """This strategy with some parameters changed (validated like :func:`spec`)."""
+        base = {f.name: getattr(self.params, f.name) for f in dataclasses.fields(self.params)}
+        s = spec(self.kind, **(base | changes))
+        return StrategySpec(self.name, s.params, self.kind)
+
+    @property
+    def facts(self) -> Facts:
+        return get(self.kind).facts(self.params)
+
+
+def definition(
+    name: str,
+    kind: str,
+    params: Mapping[str, Any],
+    summary: str = "",
+    source: str = "python",
+    reference: str = "",
+) -> Definition:
+    """A definition of strategy ``name`` as ``kind`` with ``params``, validated (raises
+    :class:`StrategyError` naming the parameter) but not registered."""
+    if kind in _DEFINED or kind not in _REGISTRY:
+        raise StrategyError(
+            [
+                Problem(
+                    "kind",
+                    f"{kind!r} is not a strategy class; expected one of: "
+                    f"{', '.join(sorted(_REGISTRY))}",
+                )
+            ]
+        )
+    s = spec(kind, **params)
+    return Definition(name, kind, s.params, summary or get(kind).summary, source, reference)
+
+
+def definitions(table: Mapping[str, Mapping[str, Any]], source: str) -> dict[str, Definition]:
+    """The definitions of a ``[strategies]`` table, ``{NAME: {kind = ..., summary = ...,
+    reference = ..., PARAM = ...}}`` (a scenario's, or the shipped classics'). Raises
+    :class:`StrategyError` with every problem located at ``strategies.NAME...``; a name
+    taken by a registered strategy is one."""
+    out: dict[str, Definition] = {}
+    problems: list[Problem] = []
+    for name, entry in table.items():
+        where = f"strategies.{name}"
+        if name in _REGISTRY or name in _DEFINED:
+            problems.append(
+                Problem(where, f"{name!r} is a registered strategy; choose another name")
+            )
+            continue
+        params = dict(entry)
+        kind, summary, reference = (params.pop(k, "") for k in ("kind", "summary", "reference"))
+        if not isinstance(kind, str) or not kind:
+            problems.append(
+                Problem(
+                    f"{where}.kind",
+                    "expected the name of a kind: memory_n, fsm, sequence or any strategy class",
+                )
+            )
+            continue
+        try:
+            out[name] = definition(name, kind, params, str(summary), source, str(reference))
+        except StrategyError as exc:
+            problems += [
+                Problem(f"{where}.{p.location}".rstrip("."), p.message) for p in exc.problems
+            ]
+    if problems:
+        raise StrategyError(problems)
+    return out
+
+
+def define(
+    name: str,
+    kind: str,
+    params: Mapping[str, Any],
+    summary: str = "",
+    source: str = "python",
+    reference: str = "",
+) -> Definition:
+    """Register strategy ``name`` as ``kind`` with ``params`` (see :class:`Definition`);
+    ``spec(name)`` then plays it, and its parameters can still be changed there.
+
+    >>> d = define("tft_as_table", "memory_n", {"restrain": {"*C": 1.0, "*D": 0.0}})
+    >>> spec("tft_as_table").facts.retaliatory
+    True
+    >>> _ = unregister("tft_as_table")
+    """
+    if name in _REGISTRY or name in _DEFINED:
+        raise ValueError(f"a strategy named {name!r} is already registered")
+    d = definition(name, kind, params, summary, source, reference)
+    _DEFINED[name] = d
+    return d
+
+
+def add(found: Mapping[str, Definition]) -> None:
+    """Register definitions made by :func:`definitions` (the shipped classics)."""
+    for name, d in found.items():
+        if name in _REGISTRY or name in _DEFINED:
+            raise ValueError(f"a strategy named {name!r} is already registered")
+        _DEFINED[name] = d
+
+
+def defined(name: str) -> Definition | None:
+    """The registered definition called ``name``, or ``None`` (a class, or unknown)."""
+    return _DEFINED.get(name)
+
+
+@dataclass(frozen=True)
 class StrategySpec:
     """A registry name with validated parameters: enough to build the strategy anywhere
     (including in a worker process)."""
 
     name: str
     params: Any
+    kind: str | None = None  # the class that plays it, when ``name`` is a definition's
 
     @property
     def cls(self) -> type[Strategy]:
-        return get(self.name)
+        return get(self.kind or self.name)
 
     @property
     def facts(self) -> Facts:
@@ -103,8 +241,11 @@ def spec(name: str, /, **params: Any) -> StrategySpec:
     """Validate ``params`` for strategy ``name`` and return its spec.
 
     Unknown parameters and values of the wrong type or out of range raise
-    :class:`StrategyError` naming the parameter and what was expected.
+    :class:`StrategyError` naming the parameter and what was expected. A definition's
+    name starts from its parameters.
     """
+    if name in _DEFINED:
+        return _DEFINED[name].spec(**params)
     cls = get(name)
     fields = {f.name for f in dataclasses.fields(cls.Params)}
     unknown = sorted(set(params) - fields)
@@ -131,7 +272,7 @@ def spec(name: str, /, **params: Any) -> StrategySpec:
             problems += [Problem(key, _expected(e)) for e in exc.errors()[:1]]
     if problems:
         raise StrategyError(problems)
-    value = cls.Params(**values)
+    value = cls.Params(**values)  # may raise StrategyError (checks across parameters)
     return StrategySpec(name, value)
 
 
@@ -168,10 +309,11 @@ def split_items(text: str) -> list[str]:
     return items
 
 
-def parse(text: str) -> tuple[str, StrategySpec]:
+def parse(text: str, local: Mapping[str, Definition] | None = None) -> tuple[str, StrategySpec]:
     """A strategy written as ``[LABEL=]NAME[:KEY=VALUE]...``: its label and spec.
 
-    The label defaults to the text itself; values are read by :func:`parse_value`.
+    The label defaults to the text itself; values are read by :func:`parse_value`. ``NAME``
+    may be one of the ``local`` definitions (a scenario's ``[strategies]``).
 
     >>> parse("nsf-half=never_strike_first:ratio=0.5")[1].params.ratio
     0.5
@@ -194,7 +336,7 @@ def parse(text: str) -> tuple[str, StrategySpec]:
             raise StrategyError([Problem(where, f"{pair!r}: expected KEY=VALUE")])
         params[key.strip()] = parse_value(raw.strip())
     try:
-        return label, spec(name, **params)
+        return label, resolve(name, params, local)
     except StrategyError as exc:
         raise StrategyError(
             [
@@ -202,6 +344,22 @@ def parse(text: str) -> tuple[str, StrategySpec]:
                 for p in exc.problems
             ]
         ) from None
+
+
+def resolve(
+    name: str, params: Mapping[str, Any], local: Mapping[str, Definition] | None = None
+) -> StrategySpec:
+    """``spec(name, **params)``, where ``name`` may also be one of the ``local``
+    definitions (which come first)."""
+    if local and name in local:
+        return local[name].spec(**params)
+    return spec(name, **params)
+
+
+def defaults(name: str, local: Mapping[str, Definition] | None = None) -> Any:
+    """The parameters strategy ``name`` plays with when none is given."""
+    d = (local or {}).get(name) or _DEFINED.get(name)
+    return d.params if d is not None else get(name).Params()
 
 
 def text(s: StrategySpec) -> str:
@@ -213,7 +371,7 @@ def text(s: StrategySpec) -> str:
         bare = str(v).lower() if isinstance(v, bool) else str(v)
         return bare if parse_value(bare) == v else json.dumps(v, default=str)
 
-    default = s.cls.Params()
+    default = s.cls.Params() if s.kind is None or s.name not in _DEFINED else defaults(s.name)
     changed = [
         f"{f.name}={shown(v)}"
         for f in dataclasses.fields(s.params)
@@ -227,29 +385,30 @@ def _expected(err: Any) -> str:
     return f"{err['msg']} (got {got!r})"
 
 
-def describe(name: str) -> dict[str, Any]:
-    """Name, summary, parameters (type, default, doc) and facts at the defaults."""
-    cls = get(name)
+def describe(name: str, local: Mapping[str, Definition] | None = None) -> dict[str, Any]:
+    """Name, kind, summary, where it is defined, parameters (type, default, doc) and facts
+    at the defaults. ``name`` may be one of the ``local`` definitions."""
+    d = (local or {}).get(name) or _DEFINED.get(name)
+    cls = get(d.kind) if d is not None else get(name)
+    value = d.params if d is not None else cls.Params()
     hints = typing.get_type_hints(cls.Params, include_extras=True)
-    params = []
-    for f in dataclasses.fields(cls.Params):
-        params.append(
-            {
-                "name": f.name,
-                "type": _type_name(hints[f.name]),
-                "default": f.default
-                if f.default is not dataclasses.MISSING
-                else f.default_factory()
-                if f.default_factory is not dataclasses.MISSING
-                else None,
-                "doc": f.metadata.get("doc", ""),
-            }
-        )
+    params = [
+        {
+            "name": f.name,
+            "type": _type_name(hints[f.name]),
+            "default": getattr(value, f.name),
+            "doc": f.metadata.get("doc", ""),
+        }
+        for f in dataclasses.fields(cls.Params)
+    ]
     return {
-        "name": cls.name,
-        "summary": cls.summary,
+        "name": name,
+        "kind": cls.name,
+        "summary": d.summary if d is not None else cls.summary,
+        "defined_in": d.source if d is not None else "sim (built in)",
+        "reference": d.reference if d is not None else "",
         "params": params,
-        "facts": cls.facts(cls.Params()).as_dict(),
+        "facts": cls.facts(value).as_dict(),
     }
 
 

@@ -211,26 +211,31 @@ def test_nice_fact(variant: StrategySpec) -> None:
 
 
 def test_forgiving_fact(variant: StrategySpec) -> None:
-    """Against an opponent that escalates fully in round 3 only: forgiving=True means it is
-    at baseline again within a few rounds in every match (rounds 4-8, and then for good,
-    when deterministic; at some round from 4 on when stochastic, where the return can be
-    slow: extortion restrains after (D, C) with probability 7/26 per round); forgiving=False
-    means that it
-    escalates and, once escalated, never returns to baseline."""
+    """Against an opponent that escalates fully in round 3 only (60 rounds): forgiving=True
+    means it ends at baseline for good, in every match (deterministic: none of the last 20
+    rounds escalated; stochastic: at baseline at some round from 4 on, where the return
+    can be slow: extortion restrains after (D, C) with probability 7/26 per round);
+    forgiving=False means that it does not: it escalates in some of the last 20 rounds of
+    every match."""
     for game in _games(variant):
         for seat in (0, 1):
-            esc = escalated(own_levels(game, variant, "test_defect_once", seat=seat))
+            esc = escalated(own_levels(game, variant, "test_defect_once", seat=seat, rounds=60))
             where = (game.players, seat)
             if variant.facts.forgiving and not variant.facts.stochastic:
-                assert (~esc[4:9]).any(axis=0).all(), where
-                assert not esc[9:].any(), where
+                assert not esc[40:].any(), where
             elif variant.facts.forgiving:  # random play may stay up some rounds longer
                 assert (~esc[4:]).any(axis=0).all(), where
             else:
-                assert esc.any(axis=0).all(), where  # it does escalate ...
-                first = esc.argmax(axis=0)
-                for m in range(esc.shape[1]):  # ... and never comes back
-                    assert esc[first[m] :, m].all(), where
+                assert esc[40:].any(axis=0).all(), where
+
+
+def test_forgiving_classics_return_within_a_few_rounds() -> None:
+    """The built-in forgiving classics return at once: at baseline again in rounds 4-8 and
+    for good from round 9 (deterministic ones)."""
+    for name in ("tit_for_tat", "tit_for_two_tats", "contrite_tit_for_tat", "gradual"):
+        for game in _games():
+            esc = escalated(own_levels(game, spec(name), "test_defect_once"))
+            assert (~esc[4:9]).any(axis=0).all() and not esc[9:].any(), (name, game.players)
 
 
 # ------------------------------------------------------------------ generous tit-for-tat
