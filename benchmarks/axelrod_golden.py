@@ -123,8 +123,41 @@ TOURNAMENT_NOISE = 0.05
 TOURNAMENT_SEED = 2026
 # 300 repetitions: standard errors of the mean normalised scores about 0.002-0.004.
 TOURNAMENT_REPETITIONS = 300
-# Every mapped strategy in one round robin (the classics' tournament parity).
+# The classics' tournament parity: every strategy of `escalate tournament
+# scenarios/ipd.toml --all` in one round robin. The mapped ones play their Axelrod class;
+# the four of this library that Axelrod has no class for play the Axelrod strategy they
+# equal on the IPD (KEY@registry_name), by the tests noted:
+COUNTERPARTS: dict[str, str] = {
+    # memory_one's defaults are tit-for-tat's four-vector, restraining in round 0
+    "TitForTat@memory_one": "memory_one",
+    # ratio 1 on symmetric ladders is tit-for-tat
+    # (tests/strategies/test_strategies.py::test_never_strike_first_ratio_one_is_tft_...)
+    "TitForTat@never_strike_first": "never_strike_first",
+    # no truces in the IPD and no threshold: it climbs to the top in round 0 and stays
+    "Defector@escalate_to_negotiate": "escalate_to_negotiate",
+    # Press & Dyson's extortion with chi = 3 and phi at half its bound: (11/13, 1/2,
+    # 7/26, 0). Axelrod's MemoryOnePlayer restrains in round 0 for sure, where extortion
+    # restrains with probability 11/13: the only play that differs.
+    "MemoryOnePlayer@extortion": "extortion",
+}
+EXTORTION_VECTOR = (11 / 13, 1 / 2, 7 / 26, 0.0)
 CLASSICS_REPETITIONS = 100
+
+
+def classics_keys() -> tuple[str, ...]:
+    """The classics' round robin: every mapped class and counterpart, by registry name."""
+    every = REGISTRY_NAMES | COUNTERPARTS
+    return tuple(sorted(every, key=lambda k: every[k]))
+
+
+def _player(axl: Any, key: str) -> Any:
+    """The Axelrod player of ``key``: a class name, or a counterpart ``CLASS@registry``."""
+    base = key.split("@")[0]
+    if base == "MemoryOnePlayer":
+        return axl.MemoryOnePlayer(four_vector=EXTORTION_VECTOR, initial=axl.Action.C)
+    return getattr(axl, base)()
+
+
 OUTPUTS: tuple[str, ...] = ("moves", "noisy_tft", "tournament", "classics")
 
 
@@ -216,7 +249,7 @@ def tournament(
     import numpy as np
 
     game = _game(axl)
-    players = [getattr(axl, name)() for name in strategies]
+    players = [_player(axl, name) for name in strategies]
     k, n = len(players), repetitions
     tour = axl.Tournament(
         players,
@@ -267,7 +300,7 @@ def tournament(
     gtft_p = min(1 - (t - r) / (r - s), (r - p) / (t - p))
     if abs(gtft.p - gtft_p) > 1e-12:
         raise RuntimeError(f"GTFT p is {gtft.p}, expected {gtft_p}")
-    registry = [REGISTRY_NAMES[name] for name in strategies]
+    registry = [(REGISTRY_NAMES | COUNTERPARTS)[name] for name in strategies]
     return {
         "metadata": {
             **_metadata(axl),
@@ -371,7 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "tournament" in only:
         write_json_atomic(data_dir / "axelrod_ipd_tournament.json", tournament(axl))
     if "classics" in only:
-        every = tuple(REGISTRY_NAMES)
+        every = classics_keys()
         write_json_atomic(
             data_dir / "axelrod_classics_tournament.json",
             tournament(axl, every, CLASSICS_REPETITIONS),

@@ -36,7 +36,15 @@ from sim.stats.intervals import normal_interval
 from sim.stats.streams import STREAM_UNIT
 from sim.strategies.base import Seat
 from sim.strategies.lineup import lineup
-from sim.strategies.registry import StrategyError, StrategySpec, names, parse, spec, text
+from sim.strategies.registry import (
+    Definition,
+    StrategyError,
+    StrategySpec,
+    names,
+    parse,
+    resolve,
+    text,
+)
 
 if TYPE_CHECKING:
     from sim.run.scenario import Scenario
@@ -48,8 +56,10 @@ DEFAULT_MATCHES = 100
 #: the number of workers (a lineup's draws depend on the strategies in its block).
 BLOCK = 4 * STREAM_UNIT
 
-#: Registry strategies left out of ``strategies="all"``: ``scripted`` replays a record.
-NOT_IN_ALL = ("scripted",)
+#: Registry strategies left out of ``strategies="all"``: ``scripted`` replays a record,
+#: and the kinds that strategy files use play a classic at their defaults (memory_n and
+#: fsm tit-for-tat, sequence the alternator).
+NOT_IN_ALL = ("scripted", "memory_n", "fsm", "sequence")
 
 Entry = str | StrategySpec | tuple[str, StrategySpec]
 
@@ -61,24 +71,25 @@ def lineup_of(
     """Labels and specs of a tournament's strategies, checked against the scenario's game.
 
     ``strategies`` is ``"all"`` or ``None`` (every registered strategy that can play both
-    seats, with its default parameters, except ``scripted``), a mapping from label to spec
-    or text, or a sequence of texts ``[LABEL=]NAME[:KEY=VALUE]...``, specs and ``(label,
-    spec)`` pairs. Raises :class:`~sim.strategies.registry.StrategyError`.
+    seats, with its default parameters, except those in :data:`NOT_IN_ALL`, and then the
+    scenario's own ``[strategies]``), a mapping from label to spec or text, or a sequence
+    of texts ``[LABEL=]NAME[:KEY=VALUE]...`` (``NAME`` may be one of the scenario's
+    strategies), specs and ``(label, spec)`` pairs. Raises
+    :class:`~sim.strategies.registry.StrategyError`.
     """
     seats = [Seat(scenario.game, p) for p in (0, 1)]
+    local = scenario.defined
     if strategies is None or strategies == "all":
         entries: list[tuple[str, StrategySpec]] = []
-        for name in names():
-            if name in NOT_IN_ALL:
-                continue
-            s = spec(name)
+        for name in [n for n in names() if n not in NOT_IN_ALL] + list(local):
+            s = resolve(name, {}, local)
             if not any(s.cls.validate(s.params, seat) for seat in seats):
                 entries.append((name, s))
     else:
         if isinstance(strategies, str):
             strategies = [strategies]
         items = strategies.items() if isinstance(strategies, Mapping) else strategies
-        entries = [_entry(item) for item in items]
+        entries = [_entry(item, local) for item in items]
     problems: list[Problem] = []
     seen: set[str] = set()
     for label, s in entries:
@@ -95,13 +106,13 @@ def lineup_of(
     return tuple(label for label, _ in entries), tuple(s for _, s in entries)
 
 
-def _entry(item: Any) -> tuple[str, StrategySpec]:
+def _entry(item: Any, local: Mapping[str, Definition]) -> tuple[str, StrategySpec]:
     if isinstance(item, str):
-        return parse(item)
+        return parse(item, local)
     if isinstance(item, StrategySpec):
         return text(item), item
     label, value = item
-    return str(label), parse(value)[1] if isinstance(value, str) else value
+    return str(label), parse(value, local)[1] if isinstance(value, str) else value
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,7 +205,7 @@ class TournamentResult:
         table = pd.DataFrame(
             {
                 "label": list(self.labels),
-                "strategy": [text(s) for s in self.specs],
+                "strategy": [text(s, self.scenario.defined) for s in self.specs],
                 "score": score,
                 "se": se,
                 "ci_low": low,

@@ -33,7 +33,14 @@ from sim.scenario.schema import ScenarioFile
 from sim.scenario.uncertainty import ParamDraws, compile_draws
 from sim.strategies.base import Seat
 from sim.strategies.lineup import lineup
-from sim.strategies.registry import StrategyError, StrategySpec, parameter_type, spec
+from sim.strategies.registry import (
+    Definition,
+    StrategyError,
+    StrategySpec,
+    definitions,
+    parameter_type,
+    resolve,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,9 +56,12 @@ class Scenario:
     source_sha256: str | None = None
     changes: tuple[str, ...] = ()
     plan: Plan = field(init=False, repr=False)
+    defined: Mapping[str, Definition] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "plan", _compile(self.data, self.source))
+        defined, plan = _compile(self.data, self.source)
+        object.__setattr__(self, "defined", defined)
+        object.__setattr__(self, "plan", plan)
 
     # ---------------------------------------------------------------- construction
     @classmethod
@@ -191,9 +201,11 @@ def load_scenario(path: str | Path) -> Scenario:
     return Scenario.from_file(path)
 
 
-def _compile(data: ScenarioFile, source: str) -> Plan:
-    """Turn validated file data into a :class:`Plan` (game, strategies, rules)."""
+def _compile(data: ScenarioFile, source: str) -> tuple[dict[str, Definition], Plan]:
+    """Turn validated file data into its strategy definitions and a :class:`Plan` (game,
+    strategies, rules)."""
     problems: list[Problem] = []
+    local = definitions({k: v.model_dump() for k, v in data.strategies.items()}, source, problems)
     names = list(data.players)
     game = compile_game(data, problems)
     check_magnitudes(data, problems)
@@ -211,8 +223,10 @@ def _compile(data: ScenarioFile, source: str) -> Plan:
     for seat, pname in enumerate(names):
         table = data.players[pname].strategy
         where = f"players.{pname}.strategy"
+        if table.name in data.strategies and table.name not in local:
+            continue  # its definition's problems are reported
         try:
-            specs.append(spec(table.name, **(table.model_extra or {})))
+            specs.append(resolve(table.name, table.model_extra or {}, local))
         except StrategyError as exc:
             problems += [Problem(f"{where}.{p.location}", p.message) for p in exc.problems]
             continue
@@ -230,7 +244,7 @@ def _compile(data: ScenarioFile, source: str) -> Plan:
             specs = strategy_draws(params, draws.count, names, specs, problems)
         if problems:
             raise ScenarioError(source, problems)
-    return Plan(game, (specs[0], specs[1]), rules, schedule, calendar, draws)
+    return local, Plan(game, (specs[0], specs[1]), rules, schedule, calendar, draws)
 
 
 def strategy_draws(
@@ -257,7 +271,7 @@ def strategy_draws(
                     k: int(v[d]) if k in ints and float(v[d]).is_integer() else v[d]
                     for k, v in params[p].items()
                 }
-                built.append(spec(base.name, **(dataclasses.asdict(base.params) | change)))
+                built.append(base.replace(**change))
         except StrategyError as exc:
             for prob in exc.problems:
                 problems.append(

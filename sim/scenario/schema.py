@@ -154,6 +154,20 @@ class StrategyTable(BaseModel):
     name: str = Field(description="Registry name of the strategy (escalate strategies).")
 
 
+class StrategyDefinition(BaseModel):
+    """``[strategies.NAME]``: a strategy defined in the file, with no code: a ``kind``
+    (``memory_n``, ``fsm``, ``sequence``, or any registered strategy) and its parameters.
+    ``NAME`` can then be a player's strategy and a tournament's entry. Every key besides
+    ``kind``, ``summary`` and ``reference`` is a parameter of the kind, checked against
+    its type (``escalate strategies`` lists them)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+
+    kind: str = Field(description="memory_n, fsm, sequence, or any registered strategy.")
+    summary: str = Field("", description="One line on what it does (escalate strategies).")
+    reference: str = Field("", description="Where the strategy comes from (a paper, a peer).")
+
+
 class PlayerSpec(_Strict):
     """``[players.X]``: one player, its strategy and its instruments."""
 
@@ -470,6 +484,11 @@ class ScenarioFile(_Strict):
     interactions: list[InteractionSpec] = Field(
         default_factory=list,
         description="Interaction terms of the additive form (not with [payoffs] matrices).",
+    )
+    strategies: dict[Name, StrategyDefinition] = Field(
+        default_factory=dict,
+        description="Strategies defined in the file (memory-n tables, finite-state machines, "
+        "sequences), by name; players and tournaments name them like registered ones.",
     )
     truces: Truces = Field(Truces(), description="Truce renewal, rapport and negotiation.")
     events: list[Event] = Field(

@@ -131,24 +131,25 @@ def definition(
     return Definition(name, kind, s.params, summary or get(kind).summary, source, reference)
 
 
-def definitions(table: Mapping[str, Mapping[str, Any]], source: str) -> dict[str, Definition]:
+def definitions(
+    table: Mapping[str, Mapping[str, Any]], source: str, problems: list[Problem] | None = None
+) -> dict[str, Definition]:
     """The definitions of a ``[strategies]`` table, ``{NAME: {kind = ..., summary = ...,
-    reference = ..., PARAM = ...}}`` (a scenario's, or the shipped classics'). Raises
-    :class:`StrategyError` with every problem located at ``strategies.NAME...``; a name
-    taken by a registered strategy is one."""
+    reference = ..., PARAM = ...}}`` (a scenario's, or the shipped classics'). Every
+    problem is located at ``strategies.NAME...`` (a name taken by a registered strategy is
+    one): appended to ``problems`` when given, with the good definitions returned, else
+    raised as :class:`StrategyError`."""
     out: dict[str, Definition] = {}
-    problems: list[Problem] = []
+    found: list[Problem] = []
     for name, entry in table.items():
         where = f"strategies.{name}"
         if name in _REGISTRY or name in _DEFINED:
-            problems.append(
-                Problem(where, f"{name!r} is a registered strategy; choose another name")
-            )
+            found.append(Problem(where, f"{name!r} is a registered strategy; choose another name"))
             continue
         params = dict(entry)
         kind, summary, reference = (params.pop(k, "") for k in ("kind", "summary", "reference"))
         if not isinstance(kind, str) or not kind:
-            problems.append(
+            found.append(
                 Problem(
                     f"{where}.kind",
                     "expected the name of a kind: memory_n, fsm, sequence or any strategy class",
@@ -158,11 +159,13 @@ def definitions(table: Mapping[str, Mapping[str, Any]], source: str) -> dict[str
         try:
             out[name] = definition(name, kind, params, str(summary), source, str(reference))
         except StrategyError as exc:
-            problems += [
+            found += [
                 Problem(f"{where}.{p.location}".rstrip("."), p.message) for p in exc.problems
             ]
-    if problems:
-        raise StrategyError(problems)
+    if problems is not None:
+        problems += found
+    elif found:
+        raise StrategyError(found)
     return out
 
 
@@ -223,6 +226,13 @@ class StrategySpec:
     def parts(self) -> tuple[StrategySpec, ...]:
         """The specs this one is made of: itself (a lineup has several)."""
         return (self,)
+
+    def replace(self, **changes: Any) -> StrategySpec:
+        """This strategy with some parameters changed, validated (its name is kept, also
+        for a definition that is not registered here)."""
+        current = {f.name: getattr(self.params, f.name) for f in dataclasses.fields(self.params)}
+        s = spec(self.kind or self.name, **(current | changes))
+        return StrategySpec(self.name, s.params, self.kind)
 
     def build(self, seat: Seat, n: int, *, start: int = 0) -> Strategy:
         """The strategy for a batch of ``n`` matches, the first with global index ``start``
@@ -353,16 +363,15 @@ def resolve(
     definitions (which come first)."""
     if local and name in local:
         return local[name].spec(**params)
+    if local and name not in _REGISTRY and name not in _DEFINED:
+        known = ", ".join(sorted([*local, *names()]))
+        raise StrategyError(
+            [Problem("name", f"unknown strategy {name!r}; expected one of: {known}")]
+        )
     return spec(name, **params)
 
 
-def defaults(name: str, local: Mapping[str, Definition] | None = None) -> Any:
-    """The parameters strategy ``name`` plays with when none is given."""
-    d = (local or {}).get(name) or _DEFINED.get(name)
-    return d.params if d is not None else get(name).Params()
-
-
-def text(s: StrategySpec) -> str:
+def text(s: StrategySpec, local: Mapping[str, Definition] | None = None) -> str:
     """``NAME[:KEY=VALUE]...`` with the parameters that differ from the defaults (the
     inverse of :func:`parse` for specs whose values print as TOML)."""
     import json
@@ -371,7 +380,8 @@ def text(s: StrategySpec) -> str:
         bare = str(v).lower() if isinstance(v, bool) else str(v)
         return bare if parse_value(bare) == v else json.dumps(v, default=str)
 
-    default = s.cls.Params() if s.kind is None or s.name not in _DEFINED else defaults(s.name)
+    d = ((local or {}).get(s.name) or _DEFINED.get(s.name)) if s.kind is not None else None
+    default = d.params if d is not None else s.cls.Params()
     changed = [
         f"{f.name}={shown(v)}"
         for f in dataclasses.fields(s.params)

@@ -268,8 +268,11 @@ def test_a_strategy_from_a_user_module_runs_in_worker_processes(
     importlib.import_module("user_strategies_for_sweep")
     sc = sim.load_scenario(ROOT / "scenarios" / "ipd.toml").replace({"simulation.rounds": 20})
     grid = {"players.US.strategy": ["tit_for_tat", "user_always_up"], "noise.execution": [0, 0.1]}
-    two = sim.sweep(sc, grid, ["peace_share"], matches=64, seed=2, workers=2)
-    one = sim.sweep(sc, grid, ["peace_share"], matches=64, seed=2, workers=1)
+    try:
+        two = sim.sweep(sc, grid, ["peace_share"], matches=64, seed=2, workers=2)
+        one = sim.sweep(sc, grid, ["peace_share"], matches=64, seed=2, workers=1)
+    finally:  # the module leaves with the path: the registry must not keep its strategy
+        sim.strategies.unregister("user_always_up")
     assert two.attrs["run"]["backend"] == "processes"
     assert two.to_csv(index=False) == one.to_csv(index=False)
     mine = (two["players.US.strategy"] == "user_always_up") & (two["noise.execution"] == 0)

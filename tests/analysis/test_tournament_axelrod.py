@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.analysis.tournament import TournamentResult, tournament
+from sim.analysis.tournament import TournamentResult, lineup_of, tournament
 from tests.conftest import DATA, SCENARIOS
 
 GOLDEN: dict[str, Any] = json.loads((DATA / "axelrod_ipd_tournament.json").read_text())
@@ -68,3 +68,57 @@ def test_every_pairwise_score_agrees_with_axelrod(ours: TournamentResult) -> Non
             mine, se = scores.loc[(a, b), "score"], scores.loc[(a, b), "se"]
             bound = 4 * np.hypot(se, their_se[i, j]) + 1e-12
             assert abs(mine - theirs[i, j]) <= bound, (a, b, mine, theirs[i, j])
+
+
+# ------------------------------------------------------------------ the classics, --all
+CLASSICS: dict[str, Any] = json.loads((DATA / "axelrod_classics_tournament.json").read_text())
+CLASSICS_MATCHES = 100  # per ordered pair: 2 x 100 samples of each pairing, as Axelrod's 100
+
+
+@pytest.fixture(scope="module")
+def every() -> TournamentResult:
+    sc = sim.load_scenario(SCENARIOS / "ipd.toml")
+    return tournament(sc, "all", matches=CLASSICS_MATCHES, seed=2026)
+
+
+def test_classics_golden_is_the_all_lineup() -> None:
+    """The golden round robin holds exactly the strategies of ``--all`` on the IPD, with
+    Axelrod's settings: noise 0.05, 200 turns, Axelrod payoffs, 100 repetitions."""
+    meta = CLASSICS["metadata"]
+    assert meta["turns"] == 200 and meta["noise"] == 0.05 and meta["repetitions"] == 100
+    assert meta["game"] == {"R": 3, "S": 0, "T": 5, "P": 1}
+    labels, _ = lineup_of("all", sim.load_scenario(SCENARIOS / "ipd.toml"))
+    assert sorted(CLASSICS["registry_names"]) == sorted(labels)
+    assert len(labels) == 46
+
+
+def test_classics_mean_scores_agree_with_axelrod(every: TournamentResult) -> None:
+    """Each of the 46 strategies' mean score per round against the others (self-play
+    excluded) is within four combined standard errors of Axelrod's."""
+    ranking = every.ranking().set_index("label")
+    far = []
+    for name, mean, sem in zip(
+        CLASSICS["registry_names"],
+        CLASSICS["normalised_score_mean"],
+        CLASSICS["normalised_score_sem"],
+        strict=True,
+    ):
+        mine, se = ranking.loc[name, "score"], ranking.loc[name, "se"]
+        if abs(mine - mean) >= 4 * np.hypot(se, sem):
+            far.append((name, round(mine, 4), round(mean, 4)))
+    assert not far
+
+
+def test_classics_rank_as_axelrod_ranks_them(every: TournamentResult) -> None:
+    """Every pair of strategies whose Axelrod scores differ by more than four combined
+    standard errors is ranked the same way here (the ranks agree within the intervals)."""
+    ranking = every.ranking().set_index("label")
+    names = CLASSICS["registry_names"]
+    mean = dict(zip(names, CLASSICS["normalised_score_mean"], strict=True))
+    sem = dict(zip(names, CLASSICS["normalised_score_sem"], strict=True))
+    separated = [
+        (a, b) for a in names for b in names if mean[a] - mean[b] > 4 * np.hypot(sem[a], sem[b])
+    ]
+    assert len(separated) > 800  # most of the 1,035 pairs are told apart
+    swapped = [(a, b) for a, b in separated if ranking.loc[a, "score"] <= ranking.loc[b, "score"]]
+    assert not swapped
