@@ -68,6 +68,7 @@ REGISTRY_NAMES: dict[str, str] = {
     "HardTitFor2Tats": "hard_tit_for_two_tats",
     "FirstByNydegger": "nydegger",
     "Alternator": "alternator",
+    "CyclerCD": "cycler_cd",  # axl.Cycler("CD"): Axelrod has no class of that name
     "CyclerDC": "cycler_dc",
     "CyclerCCD": "cycler_ccd",
     "CyclerDDC": "cycler_ddc",
@@ -80,7 +81,6 @@ REGISTRY_NAMES: dict[str, str] = {
     "Prober3": "prober3",
     "Aggravater": "aggravater",
     "Handshake": "handshake",
-    "GrudgerAlternator": "grudger_alternator",
     "SoftGrudger": "soft_grudger",
     "ForgetfulGrudger": "forgetful_grudger",
     "OnceBitten": "once_bitten",
@@ -153,6 +153,8 @@ def classics_keys() -> tuple[str, ...]:
 def _player(axl: Any, key: str) -> Any:
     """The Axelrod player of ``key``: a class name, or a counterpart ``CLASS@registry``."""
     base = key.split("@")[0]
+    if base == "CyclerCD":
+        return axl.Cycler("CD")
     if base == "MemoryOnePlayer":
         return axl.MemoryOnePlayer(four_vector=EXTORTION_VECTOR, initial=axl.Action.C)
     return getattr(axl, base)()
@@ -181,7 +183,7 @@ def deterministic_moves(axl: Any) -> dict[str, Any]:
     matches = []
     for row in DETERMINISTIC:
         for col in DETERMINISTIC:
-            players = (getattr(axl, row)(), getattr(axl, col)())
+            players = (_player(axl, row), _player(axl, col))
             match = axl.Match(players, turns=TURNS, game=_game(axl), noise=0)
             result = match.play()
             row_score, col_score = match.final_score()
@@ -198,7 +200,7 @@ def deterministic_moves(axl: Any) -> dict[str, Any]:
     return {
         "metadata": {**_metadata(axl), "noise": 0},
         "registry_names": {name: REGISTRY_NAMES[name] for name in DETERMINISTIC},
-        "classifier": {name: _classifier(getattr(axl, name)()) for name in DETERMINISTIC},
+        "classifier": {name: _classifier(_player(axl, name)) for name in DETERMINISTIC},
         "matches": matches,
     }
 

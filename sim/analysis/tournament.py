@@ -58,7 +58,7 @@ BLOCK = 4 * STREAM_UNIT
 
 #: Registry strategies left out of ``strategies="all"``: ``scripted`` replays a record,
 #: and the kinds that strategy files use play a classic at their defaults (memory_n and
-#: fsm tit-for-tat, sequence the alternator).
+#: fsm tit-for-tat, sequence cycler_cd).
 NOT_IN_ALL = ("scripted", "memory_n", "fsm", "sequence")
 
 Entry = str | StrategySpec | tuple[str, StrategySpec]

@@ -58,7 +58,7 @@ def tables(p: MemoryNParams) -> dict[int, dict[tuple[int, ...], float]]:
     """P(restrain) for every history, by its length: ``n`` always, and each shorter
     length the table has patterns for (the opening)."""
     problems: list[Problem] = []
-    patterns: dict[int, list[tuple[str, float]]] = {}
+    patterns: dict[int, list[tuple[str, float, str]]] = {}
     for key, prob in p.restrain.items():
         where = f"restrain.{key!r}"
         text = "".join(key.split()).upper()
@@ -71,7 +71,7 @@ def tables(p: MemoryNParams) -> dict[int, dict[tuple[int, ...], float]]:
                 )
             )
             continue
-        patterns.setdefault(len(text) // 2, []).append((text, prob))
+        patterns.setdefault(len(text) // 2, []).append((text, prob, key))
     out: dict[int, dict[tuple[int, ...], float]] = {}
     for k in sorted({p.n, *patterns}):
         table: dict[tuple[int, ...], float] = {}
@@ -79,8 +79,8 @@ def tables(p: MemoryNParams) -> dict[int, dict[tuple[int, ...], float]]:
         for history in itertools.product(range(4), repeat=k):
             letters = "".join(PAIRS[x] for x in history)
             matches = [
-                (pat.count("*"), pat, prob)
-                for pat, prob in patterns.get(k, [])
+                (pat.count("*"), key, prob)
+                for pat, prob, key in patterns.get(k, [])
                 if all(q in ("*", c) for q, c in zip(pat, letters, strict=True))
             ]
             shown = " ".join(PAIRS[x] for x in history) or "(round 0)"

@@ -1,9 +1,11 @@
 """``sequence``: a repeating sequence of moves, whatever the opponent does (Axelrod's
-Cycler players, Alternator).
+Cycler players).
 
-``moves = "CCD"`` plays C, C, D, C, C, D, ... from round 0. Moves on ladders are those of
-:mod:`sim.strategies.machine` (D is one rung up from where it stands, so a run of D's
-climbs the ladder).
+``moves = "CCD"`` plays C, C, D, C, C, D, ... from round 0. It follows its cycle whatever
+it really played: under execution noise it does not answer its own flipped move (an
+alternator that plays the opposite of its last move is a ``memory_n`` table, the shipped
+``alternator``). Moves on ladders are those of :mod:`sim.strategies.machine` (D is one
+rung up from where it stands, so a run of D's climbs the ladder).
 """
 
 from __future__ import annotations
