@@ -202,14 +202,19 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 
 
 def test_strategies_lists_the_registry() -> None:
+    from sim import strategies
     from sim.strategies import names
 
     r = runner.invoke(app, ["strategies"])
     assert r.exit_code == 0
     for name in names():
-        assert f"{name}:" in r.output
+        kind = strategies.describe(name)["kind"]
+        assert (f"{name}:" if kind == name else f"{name} [{kind}]:") in r.output
     assert "instrument_choice" in r.output and "nice=True" in r.output
+    assert "reference: Axelrod (1980a); Axelrod library: FirstByNydegger" in r.output
     rows = json.loads(runner.invoke(app, ["strategies", "--json"]).output)
+    davis = next(row for row in rows if row["name"] == "davis")
+    assert davis["kind"] == "fsm" and davis["defined_in"] == "sim/strategies/classics.toml"
     nsf = next(row for row in rows if row["name"] == "never_strike_first")
     assert {p["name"] for p in nsf["params"]} == {
         "ratio",
@@ -427,3 +432,69 @@ def test_force_replaces_an_earlier_results_folder(tmp_path: Path) -> None:
     assert runner.invoke(app, [*args, "--force"]).exit_code == 0
     assert not (out / "note.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+OWN = """
+[scenario]
+name = "own"
+[simulation]
+rounds = 20
+matches = 8
+[strategies.tf3t]
+kind = "memory_n"
+summary = "Tit-for-three-tats."
+n = 3
+restrain = { "*D *D *D" = 0.0 }
+default = 1.0
+[strategies.grudge]
+kind = "fsm"
+[strategies.grudge.states]
+calm = { move = "C", C = "calm", D = "angry" }
+angry = { move = "D", C = "angry", D = "angry" }
+[players.US]
+strategy = "tf3t"
+[players.US.instruments.move]
+labels = ["C", "D"]
+[players.CN]
+strategy = "grudge"
+[players.CN.instruments.move]
+labels = ["C", "D"]
+[payoffs]
+US = [[3.0, 0.0], [5.0, 1.0]]
+CN = [[3.0, 5.0], [0.0, 1.0]]
+"""
+
+
+def test_strategies_of_a_scenario_are_listed_with_their_facts(tmp_path: Path) -> None:
+    path = tmp_path / "own.toml"
+    path.write_text(OWN)
+    r = runner.invoke(app, ["strategies", str(path)])
+    assert r.exit_code == 0, r.output
+    assert "tf3t [memory_n]: Tit-for-three-tats." in r.output
+    assert "grudge [fsm]" in r.output and "forgiving=False" in r.output
+    assert "tit_for_tat:" not in r.output  # only the file's own
+    rows = json.loads(runner.invoke(app, ["strategies", str(path), "--json"]).output)
+    assert [row["name"] for row in rows] == ["tf3t", "grudge"]
+    assert rows[0]["facts"]["memory_depth"] == 3 and rows[0]["defined_in"] == str(path)
+    out = tmp_path / "t"
+    r = runner.invoke(
+        app,
+        ["tournament", str(path), "-s", "tf3t,grudge,tit_for_tat", "-o", str(out), "--no-figures"],
+    )
+    assert r.exit_code == 0, r.output
+    assert set(json.loads((out / "summary.json").read_text())["ranking"][0]) >= {"label"}
+
+
+def test_a_bad_definition_is_located_with_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        OWN.replace(
+            'angry = { move = "D", C = "angry", D = "angry" }',
+            'angry = { move = "D", C = "angry", D = "gone" }',
+        )
+    )
+    r = runner.invoke(app, ["validate", str(path)])
+    assert r.exit_code == 2
+    assert "strategies.grudge.states.angry.D (line 17): unknown state 'gone'" in r.output
+    assert "Traceback" not in r.output
+    assert "players.CN" not in r.output  # no follow-on error for the player that names it
