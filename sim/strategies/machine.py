@@ -48,8 +48,9 @@ class MachineStrategy(Strategy):
 
     def __init__(self, params: Any, seat: Seat, n: int) -> None:
         super().__init__(params, seat, n)
-        self.m = self.machine(params)
-        self.state = np.full(n, self.m.start, dtype=np.int64)
+        self.m = m = self.machine(params)
+        self.state = np.full(n, m.start, dtype=np.int64)
+        self.act = np.where(m.threshold > 0, m.low, m.high)  # the move without a draw
 
     @classmethod
     def facts(cls, params: Any) -> Facts:
@@ -67,7 +68,7 @@ class MachineStrategy(Strategy):
             u = rng.random(m.draws)[0]
             move = np.where(u < m.threshold[s], m.low[s], m.high[s])
         else:
-            move = np.where(m.threshold[s] > 0, m.low[s], m.high[s])
+            move = self.act[s]
         out: LevelArray = np.where(move.astype(bool), self.seat.step_up(obs.own), 0)
         return out
 

@@ -70,9 +70,13 @@ def get(name: str) -> type[Strategy]:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise StrategyError(
-            [Problem("name", f"unknown strategy {name!r}; expected one of: {', '.join(names())}")]
-        ) from None
+        raise _unknown(name, names()) from None
+
+
+def _unknown(name: str, known: list[str]) -> StrategyError:
+    return StrategyError(
+        [Problem("name", f"unknown strategy {name!r}; expected one of: {', '.join(known)}")]
+    )
 
 
 @dataclass(frozen=True)
@@ -98,13 +102,7 @@ class Definition:
 
     def spec(self, **changes: Any) -> StrategySpec:
         """This strategy with some parameters changed (validated like :func:`spec`)."""
-        base = {f.name: getattr(self.params, f.name) for f in dataclasses.fields(self.params)}
-        s = spec(self.kind, **(base | changes))
-        return StrategySpec(self.name, s.params, self.kind)
-
-    @property
-    def facts(self) -> Facts:
-        return get(self.kind).facts(self.params)
+        return StrategySpec(self.name, self.params, self.kind).replace(**changes)
 
 
 def definition(
@@ -185,10 +183,8 @@ def define(
     True
     >>> _ = unregister("tft_as_table")
     """
-    if name in _REGISTRY or name in _DEFINED:
-        raise ValueError(f"a strategy named {name!r} is already registered")
     d = definition(name, kind, params, summary, source, reference)
-    _DEFINED[name] = d
+    add({name: d})
     return d
 
 
@@ -200,9 +196,10 @@ def add(found: Mapping[str, Definition]) -> None:
         _DEFINED[name] = d
 
 
-def defined(name: str) -> Definition | None:
-    """The registered definition called ``name``, or ``None`` (a class, or unknown)."""
-    return _DEFINED.get(name)
+def defined(name: str, local: Mapping[str, Definition] | None = None) -> Definition | None:
+    """The definition called ``name`` (one of ``local`` first, then the registered ones),
+    or ``None`` (a class, or unknown)."""
+    return (local or {}).get(name) or _DEFINED.get(name)
 
 
 @dataclass(frozen=True)
@@ -364,10 +361,7 @@ def resolve(
     if local and name in local:
         return local[name].spec(**params)
     if local and name not in _REGISTRY and name not in _DEFINED:
-        known = ", ".join(sorted([*local, *names()]))
-        raise StrategyError(
-            [Problem("name", f"unknown strategy {name!r}; expected one of: {known}")]
-        )
+        raise _unknown(name, sorted([*local, *names()]))
     return spec(name, **params)
 
 
@@ -380,7 +374,7 @@ def text(s: StrategySpec, local: Mapping[str, Definition] | None = None) -> str:
         bare = str(v).lower() if isinstance(v, bool) else str(v)
         return bare if parse_value(bare) == v else json.dumps(v, default=str)
 
-    d = ((local or {}).get(s.name) or _DEFINED.get(s.name)) if s.kind is not None else None
+    d = defined(s.name, local) if s.kind is not None else None
     default = d.params if d is not None else s.cls.Params()
     changed = [
         f"{f.name}={shown(v)}"
@@ -398,7 +392,7 @@ def _expected(err: Any) -> str:
 def describe(name: str, local: Mapping[str, Definition] | None = None) -> dict[str, Any]:
     """Name, kind, summary, where it is defined, parameters (type, default, doc) and facts
     at the defaults. ``name`` may be one of the ``local`` definitions."""
-    d = (local or {}).get(name) or _DEFINED.get(name)
+    d = defined(name, local)
     cls = get(d.kind) if d is not None else get(name)
     value = d.params if d is not None else cls.Params()
     hints = typing.get_type_hints(cls.Params, include_extras=True)
