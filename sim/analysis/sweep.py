@@ -61,6 +61,11 @@ METRIC_PATTERNS: tuple[tuple[str, str], ...] = (
     ("truce.<truce>.breached_by.<player|both>", "share of spells this side breached first"),
     ("truce.<truce>.breach_by_noise", "share of breaches caused by execution noise"),
     ("truce.<truce>.renewed", "share of spells renewed at least once"),
+    ("deal.share", "share of matches that strike a bargained deal (with [bargaining])"),
+    ("deal.term", "term of each match's first bargained deal, in rounds"),
+    ("deal.gain.<player>", "gain per round from the first deal over the levels in force"),
+    ("deal.level.<player>.<instrument>", "rung the first deal caps the instrument at"),
+    ("deal.value.<player>.<instrument>", "value of that cap (instruments with values)"),
     ("outlook.<1y|2y>.<player>.<instrument>.mean", "mean value 1 or 2 years after replay"),
     ("outlook.<1y|2y>.<player>.<instrument>.<q05|q50|q95>", "quantile after replay"),
 )

@@ -7,7 +7,7 @@ imports (numpy, pandas, matplotlib) happen inside the commands that need them.
 
 from __future__ import annotations
 
-from sim.cli import equilibria, fit, info, plot, population, run, sweep
+from sim.cli import bargain, equilibria, fit, info, plot, population, run, sweep
 from sim.cli.root import app
 
 __all__ = ["app", "main"]
@@ -18,6 +18,7 @@ COMMANDS = (
     run.validate,
     info.strategies,
     equilibria.equilibria,
+    bargain.bargain,
     info.schema,
     fit.fit,
     plot.plot,

@@ -55,6 +55,14 @@ def equilibria(
             min=0.1, max=86_400.0, metavar="SECONDS", help="Time limit of the mixed solvers."
         ),
     ] = 30.0,
+    two_stage: Annotated[
+        bool,
+        typer.Option(
+            "--two-stage",
+            help="Analyse the two-stage game of [bargaining]: choose levels, then bargain "
+            "(its equilibria are the subgame-perfect ones).",
+        ),
+    ] = False,
     set_: SetOpt = None,
     force: ForceOpt = False,
     figures: Annotated[bool, typer.Option(help="Draw the figures (with --out).")] = True,
@@ -81,7 +89,13 @@ def equilibria(
         sc = load_scenario_with(scenario, set_)
         if out is not None:
             check_output(out, force=force)  # before solving, not after
-        stage = stage_game(sc, round=round_)
+        if two_stage:
+            from sim.analysis.bargaining import two_stage_game
+
+            with status("bargaining from every pair of level profiles"):
+                stage = two_stage_game(sc, round=round_)
+        else:
+            stage = stage_game(sc, round=round_)
         with status(f"solving the {stage.shape[0]} x {stage.shape[1]} stage game"):
             eqs = stage.equilibria(method=method, time_limit=time_limit, exact=exact)
         matrices_file = None
@@ -99,6 +113,14 @@ def equilibria(
             typer.echo(report.model_dump_json(by_alias=True, indent=1))
         else:
             typer.echo(render_text(report))
+            if two_stage:
+                from sim.analysis.bargaining import path_terms
+
+                typer.echo("\nbargained terms on the path of each pure equilibrium:")
+                for row in path_terms(sc, stage, round_):
+                    pay = ", ".join(f"{k} {v:.4g}" for k, v in row["payoff"].items())
+                    what = row["terms"] if row["deal"] else "no deal"
+                    typer.echo(f"  levels {row['threat']} -> {what}  (payoffs {pay})")
         if out is not None:
             write_stage(
                 stage,

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.engine.deals import Deals
 from sim.engine.rounds import Plan, Step
 from sim.engine.truces import Spells
 
@@ -61,7 +62,8 @@ class RunData:
     Truces (zeros without truce machinery): ``in_truce`` ``(R,)`` matches with a truce in
     force, ``rapport_sum`` ``(R,)`` the sum of rapport after each round, ``truce_rounds``
     ``(M,)`` rounds under a truce, ``rapport_final`` ``(M,)``, ``traj_truce`` ``(R, S)``
-    and ``spells`` (:class:`sim.engine.truces.Spells`, global match indices).
+    and ``spells`` (:class:`sim.engine.truces.Spells`, global match indices); ``deals``
+    (:class:`sim.engine.deals.Deals`, global match indices) the bargained truces' terms.
     """
 
     offset: int
@@ -86,6 +88,7 @@ class RunData:
     rapport_final: FloatArray
     traj_truce: NDArray[np.bool_]
     spells: Spells
+    deals: Deals
 
     @property
     def n_matches(self) -> int:
@@ -151,6 +154,7 @@ def reduce_rounds(
         rapport_final=np.zeros(n),
         traj_truce=np.zeros((r, s), dtype=np.bool_),
         spells=Spells.empty(),
+        deals=Deals.empty(k),
     )
     truces = None
     rapport_units = np.zeros((r, len(unit_starts))) if plan.schedule.active else None
@@ -244,6 +248,7 @@ def reduce_rounds(
     if truces is not None:
         out.rapport_final = truces.rapport.copy()
         out.spells = truces.spells(r).shifted(offset)
+        out.deals = truces.deals().shifted(offset)
     else:
         out.rapport_final[:] = plan.schedule.rapport[0]
     return _Partial(out, prof_counts, unit_sums, rapport_units)
@@ -309,4 +314,5 @@ def merge(parts: Sequence[_Partial], plan: Plan) -> RunData:
         rapport_final=cat("rapport_final", 0),
         traj_truce=cat("traj_truce", 1),
         spells=Spells.concat([d.spells for d in ds]).sorted(),
+        deals=Deals.concat([d.deals for d in ds], plan.game.n_instruments).sorted(),
     )

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.engine.deals import Bargainer, Deals
 from sim.model import Game
 from sim.scenario.schedule import Schedule, resolve_caps
 from sim.stats.streams import BatchRandom
@@ -122,6 +123,7 @@ class TruceState:
         self.kind = np.full(n, -1, dtype=np.int16)
         self.start = np.zeros(n, dtype=np.int32)
         self.end = np.zeros(n, dtype=np.int32)  # the round the current term ends
+        self.length = np.zeros(n, dtype=np.int32)  # the current truce's term
         self.renewals = np.zeros(n, dtype=np.int32)
         initial, self.erosion, self.repair = schedule.rapport
         self.rapport = np.full(n, initial)
@@ -131,6 +133,8 @@ class TruceState:
         self._rise = np.zeros((k, n), dtype=np.int8)
         self._zero = np.zeros((k, n), dtype=np.int8)
         self._baseline: NDArray[np.float64] | None = None
+        rule = schedule.bargaining
+        self.bargainer = Bargainer(game, rule) if rule is not None else None
 
     # ------------------------------------------------------------------ views
     def view(self, player: int) -> TruceView:
@@ -152,6 +156,9 @@ class TruceState:
         idle = ~self.active
         started = np.zeros(self.n, dtype=np.bool_)
         for event in sched.starts.get(t, ()):
+            if event.bargained:
+                self._bargained(np.arange(self.n), levels, t, event.kind, started)
+                continue
             same = self.active & (self.kind == event.kind)
             other = self.active & ~same
             self._close(other, t, SUPERSEDED)
@@ -159,7 +166,8 @@ class TruceState:
             fresh = ~same
             self.start[fresh], self.renewals[fresh] = t, 0
             self.kind[:] = event.kind
-            self.end[:] = t + self.terms[event.kind]
+            self.length[:] = self.terms[event.kind]
+            self.end[:] = t + self.length
             self.active[:] = True
             started[:] = True
             self.caps = resolve_caps(event.caps, levels, self.top)
@@ -170,7 +178,7 @@ class TruceState:
                 renew = due & (draw < self.renewal[self.kind])
             elif not replaying:
                 renew = due & (self.renewal[self.kind] >= 1.0)
-            self.end[renew] += self.terms[self.kind[renew]]
+            self.end[renew] += self.length[renew]
             self.renewals[renew] += 1
             self._close(due & ~renew, t, EXPIRED)
         neg = sched.negotiation
@@ -181,11 +189,14 @@ class TruceState:
             if idx.size:
                 loss = self._loss(levels[:, idx], t)
                 idx = idx[(loss[0] >= neg.threshold[0]) & (loss[1] >= neg.threshold[1])]
-            if idx.size:
+            if idx.size and self.bargainer is not None:
+                self._bargained(idx, levels, t, neg.kind, started)
+            elif idx.size:
                 self.caps[:, idx] = rollback_caps(levels[:, idx], neg.rollback)
                 self.kind[idx] = neg.kind
                 self.start[idx], self.renewals[idx] = t, 0
-                self.end[idx] = t + self.terms[neg.kind]
+                self.length[idx] = self.terms[neg.kind]
+                self.end[idx] = t + self.length[idx]
                 self.active[idx] = True
                 started[idx] = True
         self.covered = self.active.copy()
@@ -235,7 +246,44 @@ class TruceState:
         self._close(self.active.copy(), rounds, HORIZON)
         return Spells.concat(self._closed).sorted()
 
+    def deals(self) -> Deals:
+        """Every bargained deal of the batch (empty without [bargaining])."""
+        if self.bargainer is None:
+            return Deals.empty(self.game.n_instruments)
+        return self.bargainer.deals()
+
     # ------------------------------------------------------------------ helpers
+    def _bargained(
+        self,
+        idx: NDArray[np.intp],
+        levels: NDArray[np.int8],
+        t: int,
+        kind: int,
+        started: NDArray[np.bool_],
+    ) -> None:
+        """Matches ``idx`` bargain a truce of ``kind`` from their levels in force; those
+        whose sides both gain from a deal start it (renewing a truce of the same kind in
+        force, superseding another); the others carry on as they were."""
+        assert self.bargainer is not None
+        won, caps, terms = self.bargainer.strike(
+            idx, levels[:, idx], t, kind, int(self.terms[kind])
+        )
+        if not won.size:
+            return
+        mask = np.zeros(self.n, dtype=np.bool_)
+        mask[won] = True
+        same = mask & self.active & (self.kind == kind)
+        self._close(mask & self.active & ~same, t, SUPERSEDED)
+        self.renewals[same] += 1
+        fresh = mask & ~same
+        self.start[fresh], self.renewals[fresh] = t, 0
+        self.kind[won] = kind
+        self.length[won] = terms
+        self.end[won] = t + terms
+        self.active[won] = True
+        started[won] = True
+        self.caps[:, won] = caps
+
     def _loss(self, levels: NDArray[np.int8], t: int) -> NDArray[np.float64]:
         """Each player's payoff at baseline minus its payoff now, ``(2, n)``."""
         exposure = self.game.exposure(t)

@@ -30,7 +30,8 @@ def write_run(
 
     Contents: ``manifest.json``, ``summary.json``, ``rounds.csv``, ``matches.csv``,
     ``trajectories.csv`` and ``figures/timeline.pdf|png``; with truces or events also
-    ``truces.csv``, ``events.csv`` and, when there are spells, ``figures/survival.pdf|png``.
+    ``truces.csv``, ``events.csv`` and, when there are spells, ``figures/survival.pdf|png``;
+    with ``[bargaining]`` also ``deals.csv``.
     The scenario's ``[report] figures`` chooses the figures; asking for ``payoffs`` or
     ``feasible`` adds the stage game of ``[report] stage_round``: ``stage_game.json``,
     ``payoffs.csv``, ``equilibria.csv`` and those figures.
@@ -50,6 +51,9 @@ def write_run(
             truces.to_csv(tmp / "truces.csv", index=False, float_format=FLOAT)
             result.events().to_csv(tmp / "events.csv", index=False, float_format=FLOAT)
             files += ["truces.csv", "events.csv"]
+        if result.bargains:
+            result.deals().to_csv(tmp / "deals.csv", index=False, float_format=FLOAT)
+            files.append("deals.csv")
         wanted = result.scenario.data.report.figures if figures else []
         if wanted:
             from sim.report.figures import save_figure, timeline_figure

@@ -152,6 +152,18 @@ class Result:
 
         return spells_table(self.data, self.scenario, self.rounds_count)
 
+    @property
+    def bargains(self) -> bool:
+        """Whether the scenario's truces are bargained (a ``[bargaining]`` table)."""
+        return self.scenario.plan.schedule.bargaining is not None
+
+    def deals(self) -> pd.DataFrame:
+        """One row per bargained deal (see :func:`sim.run.deals.deals_table`); the table
+        written to ``deals.csv``."""
+        from sim.run.deals import deals_table
+
+        return deals_table(self.data, self.scenario)
+
     def survival(self, by: str | None = "truce") -> dict[str, Any]:
         """Kaplan–Meier curves of the truce spells, per truce name (``by=None``: pooled),
         as :class:`sim.analysis.Survival` objects."""
@@ -264,6 +276,10 @@ class Result:
             )
             out.update(truce_metrics(self.data, self.scenario))
             out.update(outlook_metrics(self.data, self.scenario, self.rounds_count))
+        if self.bargains:
+            from sim.run.deals import deal_metrics
+
+            out.update(deal_metrics(self.data, self.scenario))
         return out
 
 

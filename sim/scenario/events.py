@@ -7,7 +7,6 @@ Dates become rounds through the scenario's calendar; players, instruments and le
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,9 @@ import numpy as np
 
 from sim.errors import Problem
 from sim.model import Game
+from sim.scenario.bargaining import compile_bargaining
 from sim.scenario.calendar import Calendar
+from sim.scenario.levels import caps_of, date_round, event_round, instrument_of, level_of
 from sim.scenario.schedule import (
     FREE,
     FREEZE,
@@ -25,7 +26,7 @@ from sim.scenario.schedule import (
     TruceStart,
     resolve_caps,
 )
-from sim.scenario.schema import Event, ScenarioFile, SetEvent, ThreatEvent, TruceEvent
+from sim.scenario.schema import ScenarioFile, SetEvent, ThreatEvent, TruceEvent
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,75 +35,6 @@ if TYPE_CHECKING:
 def calendar_of(data: ScenarioFile) -> Calendar | None:
     meta = data.scenario
     return None if meta.start is None else Calendar(meta.start, meta.period)
-
-
-def event_round(
-    event: Event, where: str, cal: Calendar | None, rounds: int, problems: list[Problem]
-) -> int | None:
-    """The round of an event, or ``None`` (with a problem recorded)."""
-    if (event.date is None) == (event.round is None):
-        problems.append(Problem(where, "give exactly one of `date` and `round`"))
-        return None
-    if event.date is not None:
-        return date_round(event.date, f"{where}.date", cal, rounds, problems)
-    assert event.round is not None
-    if event.round >= rounds:
-        problems.append(
-            Problem(f"{where}.round", f"outside the horizon: expected 0..{rounds - 1}")
-        )
-        return None
-    return event.round
-
-
-def date_round(
-    date: dt.date, where: str, cal: Calendar | None, rounds: int, problems: list[Problem]
-) -> int | None:
-    if cal is None:
-        problems.append(Problem(where, "a date needs scenario.start (or give a round)"))
-        return None
-    t = cal.round_of(date)
-    if not 0 <= t < rounds:
-        last = cal.date_of(rounds) - dt.timedelta(days=1)
-        problems.append(
-            Problem(where, f"{date} is outside the horizon: expected {cal.start} .. {last}")
-        )
-        return None
-    return t
-
-
-def _instrument(
-    game: Game, player: str, name: str, where: str, problems: list[Problem]
-) -> int | None:
-    if player not in game.players:
-        expected = f"expected one of {list(game.players)}"
-        problems.append(Problem(where, f"unknown player {player!r}; {expected}"))
-        return None
-    owner = game.players.index(player)
-    own = {game.instruments[j].name: j for j in game.of(owner)}
-    if name not in own:
-        problems.append(
-            Problem(where, f"unknown instrument {name!r} of {player}; expected one of {list(own)}")
-        )
-        return None
-    return own[name]
-
-
-def _level(
-    game: Game, j: int, level: int | str, where: str, problems: list[Problem]
-) -> int | None:
-    inst = game.instruments[j]
-    if isinstance(level, int) and 0 <= level < inst.n_levels:
-        return level
-    if isinstance(level, str) and level in inst.labels:
-        return inst.labels.index(level)
-    problems.append(
-        Problem(
-            where,
-            f"level {level!r} is off the ladder of {inst.name}: expected 0..{inst.n_levels - 1} "
-            f"or one of {list(inst.labels)}",
-        )
-    )
-    return None
 
 
 def compile_schedule(data: ScenarioFile, game: Game, problems: list[Problem]) -> Schedule:
@@ -114,13 +46,13 @@ def compile_schedule(data: ScenarioFile, game: Game, problems: list[Problem]) ->
         where = f"events[{i}]"
         t = event_round(ev, where, cal, rounds, problems)
         if isinstance(ev, SetEvent):
-            j = _instrument(game, ev.player, ev.instrument, f"{where}.instrument", problems)
-            lvl = None if j is None else _level(game, j, ev.level, f"{where}.level", problems)
+            j = instrument_of(game, ev.player, ev.instrument, f"{where}.instrument", problems)
+            lvl = None if j is None else level_of(game, j, ev.level, f"{where}.level", problems)
             if t is not None and j is not None and lvl is not None:
                 sets.setdefault(t, []).append((j, lvl))
         elif isinstance(ev, ThreatEvent):
             if ev.instrument is not None:
-                _instrument(game, ev.player, ev.instrument, f"{where}.instrument", problems)
+                instrument_of(game, ev.player, ev.instrument, f"{where}.instrument", problems)
             elif ev.player not in game.players:
                 problems.append(
                     Problem(f"{where}.player", f"unknown player; expected one of {game.players}")
@@ -138,8 +70,8 @@ def compile_schedule(data: ScenarioFile, game: Game, problems: list[Problem]) ->
         )
         replay = -1 if r is None else r
     start_events: dict[int, list[TruceStart]] = {}
-    for t, _, name, _, caps in sorted(starts, key=lambda s: (s[0], s[1])):
-        start_events.setdefault(t, []).append(TruceStart(by_name[name], caps))
+    for t, _, name, ev, caps in sorted(starts, key=lambda s: (s[0], s[1])):
+        start_events.setdefault(t, []).append(TruceStart(by_name[name], caps, ev.bargained))
     negotiation = None
     neg = data.truces.negotiation
     if neg is not None:
@@ -162,8 +94,13 @@ def compile_schedule(data: ScenarioFile, game: Game, problems: list[Problem]) ->
         kinds.append(TruceKind(neg.name, neg.term, data.truces.renewal))
         thr = tuple(neg.threshold.get(p, 0.0) for p in game.players)
         negotiation = Negotiation(
-            (thr[0], thr[1]), neg.min_rapport, neg.p_agree, len(kinds) - 1, neg.rollback
+            (thr[0], thr[1]),
+            neg.min_rapport,
+            neg.p_agree,
+            len(kinds) - 1,
+            "baseline" if neg.rollback is None else neg.rollback,
         )
+    rule, record = compile_bargaining(data, game, cal, starts, replay, problems)
     rap = data.truces.rapport
     return Schedule(
         sets={t: tuple(v) for t, v in sets.items()},
@@ -173,25 +110,26 @@ def compile_schedule(data: ScenarioFile, game: Game, problems: list[Problem]) ->
         script=_script(game, replay, sets, start_events),
         rapport=(rap.initial, rap.erosion, rap.repair),
         negotiation=negotiation,
+        bargaining=rule,
+        record=record,
     )
 
 
 def _caps(
     game: Game, ev: TruceEvent, where: str, problems: list[Problem]
 ) -> tuple[int, ...] | None:
+    if ev.bargained:
+        if ev.caps:
+            problems.append(
+                Problem(
+                    f"{where}.caps",
+                    "a bargained truce takes its caps from [bargaining]; give no caps",
+                )
+            )
+            return None
+        return (FREEZE,) * game.n_instruments
     default = FREEZE if ev.others == "freeze" else FREE
-    caps = [default] * game.n_instruments
-    ok = True
-    for player, table in ev.caps.items():
-        for name, level in table.items():
-            at = f"{where}.caps.{player}.{name}"
-            j = _instrument(game, player, name, at, problems)
-            lvl = None if j is None else _level(game, j, level, at, problems)
-            if j is None or lvl is None:
-                ok = False
-            else:
-                caps[j] = lvl
-    return tuple(caps) if ok else None
+    return caps_of(game, ev.caps, default, f"{where}.caps", problems)
 
 
 def _kinds(
@@ -292,8 +230,8 @@ def events_table(scenario: Any) -> pd.DataFrame:
             row["date"] = pd.Timestamp(ev.date if ev.date is not None else cal.date_of(t or 0))
         row.update(player="", instrument="", level="", value=np.nan, truce="", term=np.nan)
         if isinstance(ev, SetEvent):
-            j = _instrument(game, ev.player, ev.instrument, "", [])
-            lvl = None if j is None else _level(game, j, ev.level, "", [])
+            j = instrument_of(game, ev.player, ev.instrument, "", [])
+            lvl = None if j is None else level_of(game, j, ev.level, "", [])
             row.update(player=ev.player, instrument=ev.instrument)
             if j is not None and lvl is not None:
                 inst = game.instruments[j]

@@ -89,6 +89,22 @@ def set_path(
         node[last] = copy.deepcopy(value)
 
 
+def get_path(data: dict[str, Any], path: str, *, source: str = "<change>") -> Any:
+    """The value at ``path`` (as for :func:`set_path`); a missing table or key is an
+    error."""
+    node: Any = data
+    for i, step in enumerate(_steps(path, source)):
+        where = _where(_steps(path, source)[: i + 1])
+        if isinstance(step, int):
+            ok = isinstance(node, list) and step < len(node)
+        else:
+            ok = isinstance(node, dict) and node.get(step) is not None
+        if not ok:
+            raise ScenarioError(source, [Problem(path, f"no value {where!r} in the scenario")])
+        node = node[step]
+    return node
+
+
 def _steps(path: str, source: str) -> list[str | int]:
     """``"events[0].term"`` as ``["events", 0, "term"]``."""
     steps: list[str | int] = []

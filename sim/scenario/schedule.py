@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.model.deal import Rule
+
 #: Cap code in :attr:`TruceStart.caps` for an instrument frozen at its level at the start.
 FREEZE = -1
 #: Cap code for an instrument the truce does not cover.
@@ -40,10 +42,23 @@ class TruceKind:
 @dataclass(frozen=True)
 class TruceStart:
     """A scheduled truce start: which kind, and a cap per instrument (a level, or
-    :data:`FREEZE` or :data:`FREE`)."""
+    :data:`FREEZE` or :data:`FREE`); a bargained start takes its caps and term from
+    :attr:`Schedule.bargaining` at the levels in force instead."""
 
     kind: int
     caps: tuple[int, ...]
+    bargained: bool = False
+
+
+@dataclass(frozen=True)
+class Record:
+    """The terms a real negotiation struck (``[bargaining.record]``): its round, a cap per
+    instrument (:data:`FREEZE` where the record names none) and the term, if known."""
+
+    round: int
+    caps: tuple[int, ...]
+    term: int | None
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,9 @@ class Schedule:
     script : ``(replay + 1, n_instruments)`` levels of the replayed rounds
     rapport : ``(initial, erosion per rung stepped up, repair per kept round)``
     negotiation : the negotiation rule, or ``None``
+    bargaining : how bargained truces strike their terms (negotiated truces and scheduled
+        ones marked ``bargained``), or ``None`` (caps as the file gives them)
+    record : the record's bargain to compare with (``[bargaining.record]``), or ``None``
     """
 
     sets: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
@@ -79,6 +97,8 @@ class Schedule:
     script: NDArray[np.int8] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int8))
     rapport: tuple[float, float, float] = (1.0, 0.0, 0.0)
     negotiation: Negotiation | None = None
+    bargaining: Rule | None = None
+    record: Record | None = None
 
     @property
     def truces(self) -> bool:

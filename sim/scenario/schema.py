@@ -247,6 +247,12 @@ class TruceEvent(_Event):
     renewal: Probability | None = Field(
         None, description="P(renewal at the end of a term); default truces.renewal."
     )
+    bargained: bool = Field(
+        False,
+        description="The caps (and, with several [bargaining].terms, the term) come from "
+        "the bargaining solution of [bargaining] at the levels in force; give no caps. A "
+        "match whose sides gain nothing from any deal gets no truce.",
+    )
 
 
 class ThreatEvent(_Event):
@@ -285,12 +291,63 @@ class Negotiation(_Strict):
     min_rapport: Probability = Field(0.0, description="Rapport needed to negotiate.")
     p_agree: Probability = Field(description="P(a truce forms) per round when both will deal.")
     term: int = Field(ge=1, le=1_000_000, description="Term of a negotiated truce, in rounds.")
-    rollback: Literal["baseline", "freeze"] | Annotated[float, Field(gt=0, lt=1)] = Field(
-        "baseline",
-        description="Caps of a negotiated truce: back to baseline, freeze at current levels, "
-        "or roll back this fraction of each level (rounded towards baseline).",
+    rollback: Literal["baseline", "freeze"] | Annotated[float, Field(gt=0, lt=1)] | None = Field(
+        None,
+        description="Caps of a negotiated truce: back to baseline (the default), freeze at "
+        "current levels, or roll back this fraction of each level (rounded towards "
+        "baseline). Not with [bargaining], whose solution sets the caps.",
     )
     name: Name = Field("negotiated", description="Name of negotiated truces.")
+
+
+class BargainRecord(_Strict):
+    """``[bargaining.record]``: the terms a real negotiation struck, for ``escalate
+    bargain`` to compare with the model's."""
+
+    date: dt.date | None = Field(
+        None, description="When the talks happened (needs scenario.start); or give `round`."
+    )
+    round: int | None = Field(None, ge=0, description="Round of the talks; or give `date`.")
+    caps: dict[Name, dict[Name, Level]] = Field(
+        description="The levels each side lowered to, by player and instrument (instruments "
+        "not named stay at their levels in force)."
+    )
+    term: int | None = Field(None, ge=1, description="The agreed term in rounds (optional).")
+    source: str = Field("", description="Where the record comes from.")
+
+
+class Bargaining(_Strict):
+    """``[bargaining]``: truce terms struck by a bargaining solution. The outcomes on the
+    table are every profile of levels at or below those in force (each side lowers or
+    holds its own instruments), held for one of the candidate terms; disagreement keeps the
+    levels in force. Negotiated truces ([truces.negotiation]) and scheduled ones marked
+    ``bargained`` take their caps from it (docs/model.md, Bargained truces)."""
+
+    solution: Literal["nash", "rubinstein"] = Field(
+        "nash",
+        description="nash: the Nash bargaining solution with weights; rubinstein: the "
+        "subgame-perfect agreement of alternating offers.",
+    )
+    weights: dict[Name, Annotated[float, Field(ge=0)]] | None = Field(
+        None,
+        description="Nash bargaining weight per player (normalised to sum 1; default equal).",
+    )
+    discount: dict[Name, Annotated[float, Field(gt=0, lt=1)]] | None = Field(
+        None,
+        description="Rubinstein: each player's discount factor per offer, in (0, 1) "
+        "(default 0.9 each).",
+    )
+    first: Name | None = Field(
+        None, description="Rubinstein: the player who proposes first (default the first)."
+    )
+    terms: list[Annotated[int, Field(ge=1, le=1_000_000)]] = Field(
+        default_factory=list,
+        description="Candidate terms in rounds, bargained over with the levels (default: "
+        "the truce's own term).",
+    )
+    record: BargainRecord | None = Field(
+        None, description="The terms the record shows, compared by escalate bargain."
+    )
 
 
 class Truces(_Strict):
@@ -491,6 +548,9 @@ class ScenarioFile(_Strict):
         "sequences), by name; players and tournaments name them like registered ones.",
     )
     truces: Truces = Field(Truces(), description="Truce renewal, rapport and negotiation.")
+    bargaining: Bargaining | None = Field(
+        None, description="Truce terms from a bargaining solution (none: caps as given)."
+    )
     events: list[Event] = Field(
         default_factory=list, description="Dated events: set, truce and threat."
     )
