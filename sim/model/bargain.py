@@ -161,7 +161,8 @@ def rubinstein(surplus: FloatArray, discount: tuple[float, float], first: int = 
     responder exactly what the responder would get by proposing next round, discounted.
     With ``x*`` the largest ``x`` in ``[0, x_max]`` with ``f(x) >= delta_1 f(delta_0 x)``,
     the agreement is ``(x*, f(x*))`` when player 0 proposes first and
-    ``(delta_0 x*, f(delta_0 x*))`` when player 1 does.
+    ``(delta_0 x*, f(delta_0 x*))`` when player 1 does (or the first vertex, when that
+    gives player 0 more at no cost to player 1).
     """
     d0, d1 = discount
     if not (0 < d0 < 1 and 0 < d1 < 1):
@@ -180,7 +181,10 @@ def rubinstein(surplus: FloatArray, discount: tuple[float, float], first: int = 
         x = top
     else:
         x = float(brentq(gap, 0.0, top, xtol=1e-13 * max(top, 1.0), rtol=1e-15))
-    point = (x, f(x)) if first == 0 else (d0 * x, f(d0 * x))
+    # player 1 proposing offers delta_0 x*, or more where that costs it nothing (below the
+    # first vertex the frontier is flat: an offer there would dispose of player 0's surplus)
+    offer = max(d0 * x, float(f.x[0]))
+    point = (x, f(x)) if first == 0 else (offer, f(offer))
     return _implemented(f, surplus, point)
 
 

@@ -28,7 +28,7 @@ __all__ = ["bargaining_set_figure", "terms_figure"]
 
 
 def bargaining_set_figure(
-    negotiation: Negotiation, ax: Axes | None = None, *, width: str | float = "one"
+    negotiation: Negotiation, ax: Axes | None = None, *, width: str | float = "two"
 ) -> Figure:
     """The bargaining set of ``negotiation`` in per-round payoffs: every outcome on the
     table (grey dots: a profile of levels at or below those in force, for a term), the
@@ -55,7 +55,7 @@ def bargaining_set_figure(
     f = negotiation.frontier
     with paper_style():
         if ax is None:
-            fig = new_figure(inches(width), 3.4)
+            fig = new_figure(inches(width), 3.6)
             axis = fig.subplots()
         else:
             fig, (axis,) = given_axes([ax], 1)
@@ -84,7 +84,7 @@ def bargaining_set_figure(
         axis.set_xlabel(f"{players[0]} payoff per round")
         axis.set_ylabel(f"{players[1]} payoff per round")
         axis.set_title(f"{negotiation.scenario.name}: bargaining in round {negotiation.round}")
-        axis.legend(fontsize="small", loc="best")
+        axis.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))
     return fig
 
 
@@ -130,7 +130,6 @@ def terms_figure(
                 if negotiation.record is not None:
                     axis.axhline(negotiation.record[j], color=colour, lw=0.6, ls=":")
             axis.set_title(f"{game.players[p]}: bargained rung")
-            axis.set_xlabel(label)
             top = int(max(game.instruments[j].n_levels for j in game.of(p))) - 1
             axis.set_yticks(np.arange(top + 1))
             axis.legend(fontsize="x-small", loc="best")
@@ -139,6 +138,6 @@ def terms_figure(
             axis.plot(x, table[f"gain.{name}"], color=player_colour(p), label=name)
         axis.axhline(0, color="0.5", lw=0.6)
         axis.set_title("gain per round from the deal")
-        axis.set_xlabel(label)
+        fig.supxlabel(label, fontsize="small")
         axis.legend(fontsize="x-small", loc="best")
     return fig

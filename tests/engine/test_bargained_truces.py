@@ -1,0 +1,109 @@
+"""Bargained truces in the engine: a scheduled bargained truce caps every match at the terms
+:func:`sim.analysis.bargaining.negotiate` strikes; every recorded deal's payoffs are those of
+its caps over its term; negotiated truces are bargained from the levels when they form and
+renewed for their bargained term; deals do not depend on the workers; the ``deal.*`` metrics
+stay in their ranges; a match whose sides gain nothing gets no truce."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+import sim
+from sim.analysis.bargaining import negotiate
+from sim.model.deal import mean_exposure
+from tests.conftest import SCENARIOS
+
+BUSAN = SCENARIOS / "busan-bargain.toml"
+
+
+@pytest.fixture(scope="module")
+def scenario() -> sim.Scenario:
+    # short, with more noise so that truces break and are bargained again
+    return sim.load_scenario(BUSAN).replace({"simulation.rounds": 500, "noise.execution": 0.003})
+
+
+@pytest.fixture(scope="module")
+def result(scenario: sim.Scenario) -> sim.Result:
+    return sim.simulate(scenario, matches=300, seed=5, workers=1)
+
+
+def test_the_scheduled_truce_caps_every_match_at_the_bargained_terms(
+    scenario: sim.Scenario, result: sim.Result
+) -> None:
+    n = negotiate(scenario, round=0)
+    assert n.deal.caps is not None
+    dl = result.data.deals
+    first = dl.round == 0
+    assert np.count_nonzero(first) == result.matches_count  # every match struck it
+    assert np.all(dl.caps[first] == np.array(n.deal.caps))
+    assert np.all(dl.term[first] == n.deal.term)
+    assert_allclose(dl.threat[first], np.broadcast_to(n.deal.threat_payoff, (300, 2)))
+
+
+def test_every_deal_pays_what_its_caps_pay_over_its_term(
+    scenario: sim.Scenario, result: sim.Result
+) -> None:
+    g, delta = scenario.game, scenario.plan.rules.discount
+    dl = result.data.deals
+    assert len(dl) > result.matches_count  # negotiated truces were bargained too
+    for i in range(0, len(dl), max(1, len(dl) // 40)):
+        e = mean_exposure(g, int(dl.round[i]), int(dl.term[i]), delta)
+        pay = g.payoffs(dl.caps[i].astype(np.int64)[None, :], e)[0]
+        assert_allclose(dl.payoff[i], pay, rtol=1e-12)
+        assert np.all(dl.payoff[i] >= dl.threat[i] - 1e-9)  # individually rational
+
+
+def test_negotiated_deals_form_as_negotiated_truces(
+    scenario: sim.Scenario, result: sim.Result
+) -> None:
+    kinds = [k.name for k in scenario.plan.schedule.kinds]
+    dl = result.data.deals
+    later = dl.round > 0
+    assert later.any()
+    assert {kinds[k] for k in dl.kind[later]} == {"negotiated"}
+    spells = result.truces()
+    negotiated = spells[spells.truce == "negotiated"]
+    # every negotiated spell starts with a deal of its match in its round
+    deals = set(zip(dl.match[later].tolist(), dl.round[later].tolist(), strict=True))
+    starts = set(zip(negotiated.match, negotiated.start_round, strict=True))
+    assert starts == deals
+
+
+def test_deals_do_not_depend_on_the_workers(scenario: sim.Scenario, result: sim.Result) -> None:
+    other = sim.simulate(scenario, matches=300, seed=5, workers=2, block_size=64)
+    assert other.data.deals == result.data.deals
+    assert other.deals().equals(result.deals())
+
+
+def test_deal_metrics_are_in_range(scenario: sim.Scenario, result: sim.Result) -> None:
+    m = result.metrics()
+    assert m["deal.share"]["estimate"] == 1.0
+    assert 0.0 <= m["deal.share"]["ci_low"] <= 1.0
+    assert m["deal.term"]["estimate"] in (90.0, 365.0)
+    for j, inst in enumerate(scenario.game.instruments):
+        key = f"{scenario.players[inst.owner]}.{inst.name}"
+        row = m[f"deal.level.{key}"]
+        assert 0 <= row["ci_low"] <= row["estimate"] <= row["ci_high"] <= inst.n_levels - 1
+        assert row["estimate"] == result.data.deals.caps[0, j]  # the first deal: round 0
+    n = negotiate(scenario, round=0)
+    assert m["deal.gain.US"]["estimate"] == pytest.approx(n.deal.gain[0])
+    table = result.deals()
+    assert list(table.columns[:5]) == ["match", "truce", "round", "date", "term"]
+    assert len(table) == len(result.data.deals)
+
+
+def test_no_deal_no_truce(scenario: sim.Scenario) -> None:
+    """At baseline nothing can be lowered: the bargained truce does not form."""
+    zero = {
+        f"players.{p}.instruments.{i}.initial": 0
+        for p in scenario.players
+        for i in scenario.data.players[p].instruments
+    }
+    sc = scenario.replace({**zero, "truces.negotiation": None, "noise.execution": 0.0})
+    res = sim.simulate(sc, matches=20, seed=1, workers=1)
+    assert len(res.data.deals) == 0
+    m = res.metrics()
+    assert m["deal.share"]["estimate"] == 0.0 and np.isnan(m["deal.term"]["estimate"])
+    assert not (res.truces().truce == "Busan").any()
