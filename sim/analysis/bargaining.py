@@ -127,7 +127,8 @@ def _rule(scenario: Scenario) -> Rule:
 
 def default_term(scenario: Scenario) -> int:
     """The term a negotiation weighs when ``[bargaining].terms`` gives none: the first
-    bargained truce's, else the negotiated truces', else the record's (else 1)."""
+    bargained truce's, else the negotiated truces', else the record's (else 1). (In a run
+    each truce weighs its own term; give ``terms`` to make them all weigh the same.)"""
     sched = scenario.plan.schedule
     for starts in sched.starts.values():
         for s in starts:
@@ -141,10 +142,15 @@ def default_term(scenario: Scenario) -> int:
 
 
 def levels_in_force(scenario: Scenario, round: int) -> NDArray[np.int64]:
-    """The levels in force in ``round`` before anyone moves: the replayed record's inside
-    the replay, else the initial levels."""
+    """The levels entering ``round``, as the engine bargains from them, when nobody moves
+    but the record: the initial levels in round 0, the replayed record's levels at the end
+    of the round before (``script[round - 1]``) up to the round after the replay, and the
+    record's last levels (held) after it."""
     sched = scenario.plan.schedule
-    levels = sched.script[round] if 0 <= round <= sched.replay else scenario.game.initial_levels
+    if round == 0 or sched.replay < 0:
+        levels = scenario.game.initial_levels
+    else:
+        levels = sched.script[min(round - 1, sched.replay)]
     out: NDArray[np.int64] = np.asarray(levels, dtype=np.int64)
     return out
 
@@ -188,18 +194,21 @@ def vary(
 
     from sim.scenario.files import get_path
 
-    base = get_path(scenario.data.model_dump(mode="python"), path, source=scenario.source)
+    base: Any = None
+    if scale:
+        base = get_path(scenario.data.model_dump(mode="python"), path, source=scenario.source)
+        numbers = base if isinstance(base, list) else [base]
+        if not numbers or not all(
+            isinstance(x, int | float) and not isinstance(x, bool) for x in numbers
+        ):
+            raise ScenarioError(
+                scenario.source,
+                [Problem(path, f"only a number or a list of numbers scales, got {base!r}")],
+            )
     rows = []
     for v in values:
         if scale:
-            if isinstance(base, list):
-                new: Any = [float(x) * v for x in base]
-            elif isinstance(base, int | float) and not isinstance(base, bool):
-                new = float(base) * v
-            else:
-                raise ScenarioError(
-                    scenario.source, [Problem(path, "only a number or a list of numbers scales")]
-                )
+            new: Any = [float(x) * v for x in base] if isinstance(base, list) else float(base) * v
         else:
             new = v
         n = negotiate(scenario.replace({path: new}), round=round)
@@ -223,10 +232,11 @@ def vary(
 
 def two_stage_game(scenario: Scenario, round: int = 0) -> StageGame:
     """The two-stage game: both sides choose levels (the threat), then bargain from them
-    under ``[bargaining]``. A cell's payoff is each side's per-round payoff at the
-    solution of the negotiation from that cell's levels (its payoff there when no deal
-    forms). The stage-2 outcome is unique, so the Nash equilibria of this game are the
-    subgame-perfect equilibria of the two-stage game."""
+    under ``[bargaining]``. A cell's payoff is each side's per-round payoff under the terms
+    bargained from that cell's levels (the outcome the engine plays, which implements the
+    solution), or at those levels when no deal forms. The stage-2 outcome is unique, so
+    the Nash equilibria of this game are the subgame-perfect equilibria of the two-stage
+    game."""
     from sim.analysis.stage import StageGame
 
     rule = _rule(scenario)
@@ -256,7 +266,7 @@ def two_stage_game(scenario: Scenario, round: int = 0) -> StageGame:
             threat[own[0]] = prof[0][a]
             threat[own[1]] = prof[1][b]
             deal = bargain(game, threat, round, rule, term)
-            mats[:, a, b] = deal.solution
+            mats[:, a, b] = deal.payoff
     bare = [
         dataclasses.replace(i, gain=None, cost=None, pain=None, decoupling=None)
         for i in game.instruments
@@ -292,7 +302,7 @@ def path_terms(scenario: Scenario, stage: StageGame, round: int = 0) -> list[dic
                     for p in (0, 1)
                 ),
                 "deal": deal.caps is not None,
-                "payoff": dict(zip(game.players, deal.solution, strict=True)),
+                "payoff": dict(zip(game.players, deal.payoff, strict=True)),
             }
         )
     return out

@@ -157,7 +157,11 @@ class TruceState:
         started = np.zeros(self.n, dtype=np.bool_)
         for event in sched.starts.get(t, ()):
             if event.bargained:
-                self._bargained(np.arange(self.n), levels, t, event.kind, started)
+                # A scenario starts bargained truces after its replay; only a forced replay
+                # of a whole record (the fit) reaches one inside it, and there the record's
+                # levels, not a bargain, say what happened.
+                if not replaying:
+                    self._bargained(np.arange(self.n), levels, t, event.kind, started)
                 continue
             same = self.active & (self.kind == event.kind)
             other = self.active & ~same

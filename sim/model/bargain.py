@@ -2,8 +2,10 @@
 
 The outcomes are points in *surplus* coordinates: each player's payoff minus its payoff at
 the disagreement point, which is therefore the origin. The bargaining set is the
-comprehensive convex hull of the individually rational outcomes (both surpluses at least
-0) and the origin: lotteries over outcomes, with free disposal. Its Pareto frontier is a
+comprehensive convex hull of the outcomes good for both (both surpluses positive) and the
+origin: lotteries over them, with free disposal. (The standard problem takes the hull of
+every outcome cut to the rational region; leaving out outcomes bad for a side is a
+modelling choice: a truce's terms must give each side something.) Its Pareto frontier is a
 concave, weakly decreasing, piecewise-linear function ``y = f(x)`` on ``[0, x_max]``.
 
 * :func:`nash` maximises the generalised Nash product ``x**w * f(x)**(1 - w)``
@@ -82,18 +84,20 @@ NO_DEAL = Solution((0.0, 0.0), -1)
 def frontier(surplus: FloatArray) -> Frontier:
     """The Pareto frontier of the bargaining set of outcomes ``surplus`` ``(m, 2)``.
 
-    Outcomes that leave a player below 0 are not in the set; of equal points the first is
-    kept. The frontier holds the outcomes on the upper concave hull (those on a segment of
-    it included): the Pareto-optimal outcomes that no lottery of others dominates.
+    Only outcomes that leave both players strictly better off than disagreement are in
+    the set (a modelling choice: a truce must give each side something; lotteries with
+    outcomes that leave a side worse off are not on the table). Of equal points the first
+    is kept. The frontier holds the outcomes on the upper concave hull of the set (those
+    on a segment of it included): the Pareto-optimal outcomes that no lottery of others
+    dominates. It is empty when no outcome is good for both.
     """
     pts = np.asarray(surplus, dtype=np.float64).reshape(-1, 2)
-    scale = float(np.max(np.abs(pts))) if pts.size else 0.0
-    tol = TOLERANCE * max(scale, 1.0)
-    ok = np.flatnonzero((pts[:, 0] >= -tol) & (pts[:, 1] >= -tol))
-    none = np.zeros(0)
+    rational = pts[(pts[:, 0] >= 0) & (pts[:, 1] >= 0)]
+    tol = TOLERANCE * max(float(rational.max()) if rational.size else 0.0, 1.0)
+    ok = np.flatnonzero((pts[:, 0] > tol) & (pts[:, 1] > tol))
     if ok.size == 0:
-        return Frontier(none, none, np.zeros(0, dtype=np.intp))
-    p = np.maximum(pts[ok], 0.0)
+        return Frontier(np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.intp))
+    p = pts[ok]
     # x descending, then y descending, then index ascending (so the first of equal points
     # is met first); keep each point whose y beats every point to its right.
     order = np.lexsort((ok, -p[:, 1], -p[:, 0]))
@@ -103,20 +107,18 @@ def frontier(surplus: FloatArray) -> Frontier:
     pareto.reverse()  # x ascending, y descending
     hull: list[int] = []
     for i in pareto:
-        while len(hull) >= 2 and _below(p[hull[-2]], p[hull[-1]], p[i], tol):
+        while len(hull) >= 2 and _below(p[hull[-2]], p[hull[-1]], p[i]):
             hull.pop()
         hull.append(i)
-    xs, ys = p[hull, 0], p[hull, 1]
-    if not np.any((xs > tol) & (ys > tol)) and not (xs[-1] > tol and ys[0] > tol):
-        return Frontier(none, none, np.zeros(0, dtype=np.intp))
-    return Frontier(xs.copy(), ys.copy(), ok[hull].astype(np.intp))
+    return Frontier(p[hull, 0].copy(), p[hull, 1].copy(), ok[hull].astype(np.intp))
 
 
-def _below(a: FloatArray, b: FloatArray, c: FloatArray, tol: float) -> bool:
+def _below(a: FloatArray, b: FloatArray, c: FloatArray) -> bool:
     """Whether ``b`` lies below the chord from ``a`` to ``c`` (so it is not on the upper
-    concave hull). Points on the chord are kept: they are outcomes on the frontier."""
+    concave hull). Points on the chord, to rounding, are kept: they are outcomes on the
+    frontier."""
     cross = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
-    return bool(cross > tol * max(1.0, abs(c[0] - a[0]) * abs(c[1] - a[1])))
+    return bool(cross > TOLERANCE * abs(c[0] - a[0]) * abs(c[1] - a[1]))
 
 
 def nash(surplus: FloatArray, weight: float = 0.5) -> Solution:

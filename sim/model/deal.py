@@ -12,9 +12,10 @@ with the stage payoffs ``u_i`` at each round's exposure (decoupling). Payoffs ar
 in exposure, so ``V_i = D(T) * (u_i(p; e) - u_i(threat; e))`` with the annuity
 ``D(T) = sum_{s < T} delta**s`` and the discount-weighted mean exposure ``e`` over the
 term. The terms are the outcome that implements the bargaining solution
-(:mod:`sim.model.bargain`) over these values; a longer term is worth more to a side
-only while its surplus stays positive, so under decoupling the side whose leverage fades
-prefers a short term.
+(:mod:`sim.model.bargain`) over these values. A longer term is worth more to a side only
+while its surplus stays positive: under decoupling, the target of a fading instrument
+gains less and less from its removal and prefers a short term, while the side whose
+leverage fades prefers to lock a deal in for long.
 """
 
 from __future__ import annotations
@@ -86,8 +87,10 @@ class Deal:
     both sides better off than disagreement, so no truce forms).
 
     ``threat_payoff``, ``payoff`` and ``solution`` are per-round payoffs (discounted means
-    over the term): at the levels in force, under the terms, and at the exact solution (a
-    lottery between neighbouring outcomes, which the terms round to the nearest outcome).
+    over the terms' term): at the levels in force, under the terms, and at the exact
+    solution (a lottery between neighbouring outcomes, which the terms round to the nearest
+    outcome; its surplus is spread over the terms' term, an approximation when the
+    neighbours have different terms).
     """
 
     round: int

@@ -30,10 +30,11 @@ __all__ = ["bargaining_set_figure", "terms_figure"]
 def bargaining_set_figure(
     negotiation: Negotiation, ax: Axes | None = None, *, width: str | float = "two"
 ) -> Figure:
-    """The bargaining set of ``negotiation`` in per-round payoffs: every outcome on the
-    table (grey dots: a profile of levels at or below those in force, for a term), the
-    Pareto frontier of the bargaining set, the disagreement point (the levels in force),
-    the solution and the outcome that implements it (the terms).
+    """The bargaining set of ``negotiation`` in per-round payoffs, for the bargained term
+    (the first candidate term without a deal): every outcome on the table (grey dots: a
+    profile of levels at or below those in force), the Pareto frontier of the outcomes
+    good for both, the disagreement point (the levels in force), the solution and the
+    outcome that implements it (the terms).
 
     Parameters
     ----------
@@ -48,27 +49,30 @@ def bargaining_set_figure(
     -------
     Figure
     """
+    from sim.model.bargain import frontier
+
     deal = negotiation.deal
     tab = deal.table
     assert tab is not None
     players = negotiation.game.players
-    f = negotiation.frontier
+    term = deal.term if deal.caps is not None else int(tab.term[0])
+    mine = tab.term == term  # one term: per-round payoffs and totals then agree
+    pts, threat = tab.payoff[mine], tab.threat[mine][0]
+    f = frontier(tab.surplus[mine])
     with paper_style():
         if ax is None:
             fig = new_figure(inches(width), 3.6)
             axis = fig.subplots()
         else:
             fig, (axis,) = given_axes([ax], 1)
-        pts = tab.payoff
         n = len(pts)
         dots: dict[str, Any] = {"s": 8 if n <= 500 else 2, "c": "0.55", "lw": 0, "zorder": 1}
         dots |= {"alpha": 0.5 if n > 500 else 0.8, "rasterized": n > 2000}
-        axis.scatter(pts[:, 0], pts[:, 1], label="outcomes on the table", **dots)
+        axis.scatter(pts[:, 0], pts[:, 1], label=f"outcomes on the table ({term} rounds)", **dots)
         if not f.empty:
-            # frontier vertices back in per-round payoffs of their own outcomes
-            fx, fy = tab.payoff[f.outcome, 0], tab.payoff[f.outcome, 1]
+            fx, fy = pts[f.outcome, 0], pts[f.outcome, 1]
             axis.plot(fx, fy, "-", color=series_colour(2), lw=1.2, label="Pareto frontier")
-        axis.plot(*deal.threat_payoff, "s", color="black", ms=6, label="disagreement (in force)")
+        axis.plot(*threat, "s", color="black", ms=6, label="disagreement (in force)")
         if deal.caps is not None:
             star: dict[str, Any] = {"color": "white", "mec": "black", "mew": 0.8, "ms": 11}
             axis.plot(*deal.solution, "*", **star, label=f"{negotiation.rule.solution} solution")

@@ -19,6 +19,7 @@ colours with player 0 always blue and player 1 always vermillion.
 
 from __future__ import annotations
 
+from sim.report.bargain_plot import bargaining_set_figure, terms_figure
 from sim.report.evolution_plot import evolution_figure
 from sim.report.figures import figure_metadata, save_figure, timeline_data, timeline_figure
 from sim.report.replot import plot_folder
@@ -32,6 +33,7 @@ __all__ = [
     "PLAYER_COLOURS",
     "SERIES",
     "WIDTHS",
+    "bargaining_set_figure",
     "evolution_figure",
     "feasible_figure",
     "figure_metadata",
@@ -41,6 +43,7 @@ __all__ = [
     "save_figure",
     "survival_figure",
     "sweep_figure",
+    "terms_figure",
     "timeline_data",
     "timeline_figure",
     "tournament_figure",

@@ -106,3 +106,37 @@ def test_the_two_stage_prisoners_dilemma() -> None:
 def test_the_two_stage_game_is_for_small_ladders(busan: sim.Scenario) -> None:
     with pytest.raises(ModelError, match="small ladders"):
         two_stage_game(busan)
+
+
+def test_escalating_to_negotiate_does_not_pay_after_busan(busan: sim.Scenario) -> None:
+    """docs/bargaining.md: in busan-bargain the US's climbs (the file's
+    escalate_to_negotiate) cost it far more than the truces that end them return (US mean
+    payoff about -71 against about -12 with never_strike_first)."""
+    assert busan.data.players["US"].strategy.name == "escalate_to_negotiate"
+    means = {}
+    for name, sc in (
+        ("escalate_to_negotiate", busan),
+        (
+            "never_strike_first",
+            busan.replace({"players.US.strategy": {"name": "never_strike_first"}}),
+        ),
+    ):
+        means[name] = sim.simulate(sc, matches=200, seed=3, workers=1).metrics()["payoff.US.mean"]
+    assert means["escalate_to_negotiate"]["ci_high"] < means["never_strike_first"]["ci_low"] - 40
+
+
+def test_a_sweep_maps_the_deal_metrics(busan: sim.Scenario) -> None:
+    """The terms and gains along China's rare-earth leverage, as the file's [sweep] maps
+    them: the US's gain from the deal grows with the pain it lifts, and at every cell it
+    equals the negotiation's."""
+    spec = busan.data.sweep
+    assert spec is not None
+    pains = [0.0, 150.0, 300.0]
+    path = "players.CN.instruments.rare_earths.pain[3]"
+    cells = sim.sweep(busan, {path: pains}, spec.metrics, matches=20, seed=2, workers=1)
+    gains = cells["deal.gain.US"].tolist()
+    assert gains[0] < gains[1] < gains[2]
+    for pain, gain, share in zip(pains, gains, cells["deal.share"], strict=True):
+        n = negotiate(busan.replace({path: pain}))
+        assert gain == pytest.approx(n.deal.gain[0])
+        assert share == 1.0

@@ -2,9 +2,12 @@
 :func:`sim.analysis.bargaining.negotiate` strikes; every recorded deal's payoffs are those of
 its caps over its term; negotiated truces are bargained from the levels when they form and
 renewed for their bargained term; deals do not depend on the workers; the ``deal.*`` metrics
-stay in their ranges; a match whose sides gain nothing gets no truce."""
+stay in their ranges; a match whose sides gain nothing gets no truce; a bargain supersedes
+another truce, or leaves it when no deal forms."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -107,3 +110,69 @@ def test_no_deal_no_truce(scenario: sim.Scenario) -> None:
     m = res.metrics()
     assert m["deal.share"]["estimate"] == 0.0 and np.isnan(m["deal.term"]["estimate"])
     assert not (res.truces().truce == "Busan").any()
+
+
+IPD_TRUCES = """
+[scenario]
+name = "ipd-bargained"
+[simulation]
+rounds = 10
+matches = 4
+[players.US]
+strategy = "tit_for_tat"
+[players.US.instruments.move]
+labels = ["C", "D"]
+initial = 1
+[players.CN]
+strategy = "tit_for_tat"
+[players.CN.instruments.move]
+labels = ["C", "D"]
+initial = 1
+[payoffs]
+US = [[3.0, 0.0], [5.0, 1.0]]
+CN = [[3.0, 5.0], [0.0, 1.0]]
+[truces]
+renewal = 1.0
+[bargaining]
+terms = [3]
+"""
+
+
+def _ipd(tmp_path: Path, events: str) -> sim.Scenario:
+    path = tmp_path / "ipd.toml"
+    path.write_text(IPD_TRUCES + events)
+    return sim.load_scenario(path)
+
+
+def test_a_bargained_truce_renews_for_its_bargained_term(tmp_path: Path) -> None:
+    """The kind's own term is 10; the bargained term is 3, so a truce from round 0 comes
+    due in rounds 3, 6 and 9 and is renewed each time (renewal 1): three renewals by the
+    horizon (with the kind's term it would come due only at 10, after the horizon)."""
+    sc = _ipd(
+        tmp_path,
+        '[[events]]\nround = 0\nkind = "truce"\nname = "T"\nterm = 10\nbargained = true\n',
+    )
+    res = sim.simulate(sc, matches=4, seed=1, workers=1)
+    spells = res.truces()
+    assert spells["renewals"].tolist() == [3] * 4
+    assert spells["ended"].tolist() == ["horizon"] * 4
+    assert res.data.deals.term.tolist() == [3] * 4
+    assert np.all(res.data.deals.caps == 0)  # from (D, D) both bargain down to (C, C)
+
+
+def test_a_bargain_supersedes_another_truce_or_leaves_it(tmp_path: Path) -> None:
+    # A's term ends in round 5, when B is scheduled (truces may follow each other)
+    free = '[[events]]\nround = 0\nkind = "truce"\nname = "A"\nterm = 5\nothers = "free"\n'
+    later = '[[events]]\nround = 5\nkind = "truce"\nname = "B"\nterm = 10\nbargained = true\n'
+    # A leaves the moves free: both stay at D, and B's bargain at round 5 supersedes A
+    res = sim.simulate(_ipd(tmp_path, free + later), matches=2, seed=1, workers=1)
+    spells = res.truces()
+    assert spells["truce"].tolist() == ["A", "B"] * 2
+    assert spells["ended"].tolist() == ["superseded", "horizon"] * 2
+    assert res.data.deals.round.tolist() == [5, 5]
+    # A caps both at C: at round 5 there is nothing to lower, no deal, and A stays (renewed)
+    capped = free.replace('others = "free"', "caps = { US = { move = 0 }, CN = { move = 0 } }")
+    res = sim.simulate(_ipd(tmp_path, capped + later), matches=2, seed=1, workers=1)
+    spells = res.truces()
+    assert spells["truce"].tolist() == ["A", "A"] and spells["renewals"].tolist() == [1, 1]
+    assert len(res.data.deals) == 0
