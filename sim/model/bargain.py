@@ -33,7 +33,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import brentq
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -174,6 +173,7 @@ def rubinstein(surplus: FloatArray, discount: tuple[float, float], first: int = 
     f = frontier(surplus)
     if f.empty:
         return NO_DEAL
+    from scipy.optimize import brentq  # scipy.optimize takes 0.3 s to import
 
     def gap(x: float) -> float:
         return f(x) - d1 * f(d0 * x)
