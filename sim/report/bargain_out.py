@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim._version import __version__
-from sim.report.files import dump_json, scenario_document, versions, write_atomically
+from sim.report.files import command_manifest, dump_json, scenario_document, write_atomically
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -114,17 +113,9 @@ def write_bargain(
             if varied is not None:
                 fig = terms_figure(varied, n, label)
                 files += save_figure(fig, tmp / "figures" / "terms", sc)
-        manifest = {
-            "tool": "escalation-sim",
-            "version": __version__,
-            "command": list(sys.argv) if command is None else command,
-            "scenario": scenario_document(n.scenario),
-            "round": n.round,
-            "started": started.isoformat(timespec="seconds"),
-            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "versions": versions(),
-            "files": ["manifest.json", *files],
-        }
+        fields = {"scenario": scenario_document(n.scenario), "round": n.round}
+        line = list(sys.argv) if command is None else command
+        manifest = command_manifest(line, started, ["manifest.json", *files], fields)
         (tmp / "manifest.json").write_text(dump_json(manifest))
 
     write_atomically(out, fill, force=force)

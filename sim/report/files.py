@@ -142,16 +142,35 @@ def scenario_document(sc: Scenario) -> dict[str, Any]:
     }
 
 
-def manifest_document(
-    result: Result, command: list[str], started: dt.datetime, files: list[str]
+def command_manifest(
+    command: list[str],
+    started: dt.datetime,
+    files: list[str],
+    fields: dict[str, Any],
+    *,
+    extra_versions: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    sc = result.scenario
-    finished = dt.datetime.now(dt.UTC)
+    """The manifest of a command's results folder: the tool, its version and the command
+    line, then ``fields`` in their order, then when it started and finished (now), the
+    dependencies' versions (with ``extra_versions``) and the files."""
     return {
         "tool": "escalation-sim",
         "version": __version__,
         "command": command,
-        "scenario": scenario_document(sc),
+        **fields,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "versions": {**versions(), **(extra_versions or {})},
+        "files": files,
+    }
+
+
+def manifest_document(
+    result: Result, command: list[str], started: dt.datetime, files: list[str]
+) -> dict[str, Any]:
+    """The manifest of ``escalate run``'s folder."""
+    fields = {
+        "scenario": scenario_document(result.scenario),
         "seed": result.seed,
         "matches": result.matches_count,
         "rounds": result.rounds_count,
@@ -159,11 +178,8 @@ def manifest_document(
         "workers": result.info.get("workers"),
         "block_size": result.info.get("block_size"),
         "simulation_seconds": result.info.get("seconds"),
-        "started": started.isoformat(timespec="seconds"),
-        "finished": finished.isoformat(timespec="seconds"),
-        "versions": versions(),
-        "files": files,
     }
+    return command_manifest(command, started, files, fields)
 
 
 def check_output(out: Path | str, *, force: bool = False) -> Path:

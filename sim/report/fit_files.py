@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim._version import __version__
-from sim.report.files import dump_json, scenario_document, versions, write_atomically
+from sim.report.files import command_manifest, dump_json, scenario_document, write_atomically
 
 if TYPE_CHECKING:
     from sim.analysis.fit import FitResult
@@ -231,19 +231,14 @@ def write_fit(
         res.out_of_sample().to_csv(tmp / "out_of_sample.csv", index=False)
         res.calibration().to_csv(tmp / "calibration.csv", index=False)
         (tmp / "fitted.toml").write_text(fitted, encoding="utf-8")
-        manifest: dict[str, Any] = {
-            "tool": "escalation-sim",
+        fields = {
             "kind": "fit",
-            "version": __version__,
-            "command": command or [],
             "scenario": scenario_document(res.scenario),
             "seed": res.info.get("seed"),
             "fit_seconds": res.info.get("seconds"),
-            "started": started.isoformat(timespec="seconds"),
-            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "versions": versions(),
-            "files": list(FILES),  # figures added below
         }
+        files = list(FILES)  # figures added below
+        manifest = command_manifest(command or [], started, files, fields)
         if figures:
             import matplotlib.pyplot as plt
 

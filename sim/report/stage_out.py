@@ -8,11 +8,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim._version import __version__
 from sim.report.files import (
     FLOAT,
+    command_manifest,
     dump_json,
-    versions,
     write_atomically,
     write_file_atomically,
 )
@@ -227,10 +226,7 @@ def write_stage(
 
     def fill(tmp: Path) -> None:
         files = fill_stage(tmp, stage, eqs, scenario=scenario, figures=FIGURES if figures else ())
-        manifest = {
-            "tool": "escalation-sim",
-            "version": __version__,
-            "command": list(sys.argv) if command is None else command,
+        fields = {
             "scenario": {
                 "name": stage.name,
                 "source": None if scenario is None else scenario.source,
@@ -238,11 +234,9 @@ def write_stage(
                 "changes": [] if scenario is None else list(scenario.changes),
             },
             "round": stage.round,
-            "started": started.isoformat(timespec="seconds"),
-            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "versions": versions(),
-            "files": ["manifest.json", *files],
         }
+        line = list(sys.argv) if command is None else command
+        manifest = command_manifest(line, started, ["manifest.json", *files], fields)
         (tmp / "manifest.json").write_text(dump_json(manifest))
 
     write_atomically(out, fill, force=force)

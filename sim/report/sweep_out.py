@@ -13,8 +13,13 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim._version import __version__
-from sim.report.files import FLOAT, dump_json, scenario_document, versions, write_atomically
+from sim.report.files import (
+    FLOAT,
+    command_manifest,
+    dump_json,
+    scenario_document,
+    write_atomically,
+)
 from sim.stats.streams import STREAM_UNIT
 
 if TYPE_CHECKING:
@@ -49,21 +54,15 @@ def manifest(
             dask[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             dask[name] = "not installed"
-    return {
-        "tool": "escalation-sim",
-        "version": __version__,
-        "command": command,
+    fields = {
         "scenario": scenario_document(plan.scenario),
         "seed": plan.seed,
         "sweep": plan.definition(),
         "metric_aliases": dict(plan.aliases),
         "run": cells.attrs.get("run", {}),
         "stream_unit": STREAM_UNIT,
-        "started": started.isoformat(timespec="seconds"),
-        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "versions": {**versions(), **dask},
-        "files": files,
     }
+    return command_manifest(command, started, files, fields, extra_versions=dask)
 
 
 def fill_sweep(tmp: Path, plan: SweepPlan, cells: pd.DataFrame, *, figures: bool) -> list[str]:

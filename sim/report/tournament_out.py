@@ -9,8 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim._version import __version__
-from sim.report.files import FLOAT, dump_json, scenario_document, versions, write_atomically
+from sim.report.files import (
+    FLOAT,
+    command_manifest,
+    dump_json,
+    scenario_document,
+    write_atomically,
+)
 from sim.stats.streams import STREAM_UNIT
 
 if TYPE_CHECKING:
@@ -23,10 +28,7 @@ def manifest(
 ) -> dict[str, Any]:
     """The manifest of a tournament's or an evolution's folder: the scenario (resolved),
     the seed, the strategies with every parameter, the versions and the times."""
-    return {
-        "tool": "escalation-sim",
-        "version": __version__,
-        "command": command,
+    fields = {
         "scenario": scenario_document(result.scenario),
         "seed": result.seed,
         "strategies": {
@@ -34,11 +36,8 @@ def manifest(
         },
         **extra,
         "stream_unit": STREAM_UNIT,
-        "started": started.isoformat(timespec="seconds"),
-        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "versions": versions(),
-        "files": files,
     }
+    return command_manifest(command, started, files, fields)
 
 
 def tournament_summary(result: TournamentResult) -> dict[str, Any]:
